@@ -1,0 +1,71 @@
+// swift-tools-version:6.0
+// medclaims: one SwiftPM target per pipeline stage or concern, so the compiler keeps the borders.
+//
+//   ingest ─▶ normalise/validate ─▶ adjudicate ─▶ record ─▶ pay ─▶ report
+//   (Ingest)                         (Adjudication, pure) (RunState) (Payments) (Reporting)
+//
+// `Batch` drives the line over the durable state store; `medclaims` is the thin CLI on top.
+import PackageDescription
+
+let package = Package(
+    name: "medclaims",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "medclaims", targets: ["medclaims"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    ],
+    targets: [
+        // libxml2, the system C library (apt: libxml2-dev). Its module map adds small C shims.
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        // The vocabulary every stage shares: money in fen, days, codes, claims, reference
+        // data, decisions. No dependencies and no I/O.
+        .target(name: "Domain"),
+        // The pure adjudication core: claim + reference data + accumulators in, decision out.
+        .target(name: "Adjudication", dependencies: ["Domain"]),
+        // Byte-level text formats: the RFC 4180 CSV reader, iconv transcoding, atomic files.
+        .target(name: "TextFormats"),
+        // Loading reference data (policy.yaml, roster, catalogues...) strictly.
+        .target(name: "Reference", dependencies: [
+            "Domain", "TextFormats", .product(name: "Yams", package: "Yams"),
+        ]),
+        // Reading hospital submissions (XML through libxml2's streaming reader, CSV) into claims.
+        .target(name: "Ingest", dependencies: ["Domain", "TextFormats", "CLibXML2"]),
+        // The durable run state in SQLite (GRDB): runs, checkpoints, accumulators, ledger.
+        .target(name: "RunState", dependencies: [
+            "Domain", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // Payment files: ISO 20022 pain.001.001.09 and the bank CSV, with XSD validation.
+        .target(name: "Payments", dependencies: ["Domain", "TextFormats", "CLibXML2"],
+                resources: [.copy("Resources/pain.001.001.09.xsd")]),
+        // What people read: result logs, audit over them, report.html.
+        .target(name: "Reporting", dependencies: ["Domain", "TextFormats"]),
+        // The batch run: workspace, config, lock, stages, checkpoints, resume.
+        .target(name: "Batch", dependencies: [
+            "Domain", "Adjudication", "TextFormats", "Reference", "Ingest", "RunState",
+            "Payments", "Reporting",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "medclaims", dependencies: [
+            "Batch", "Domain", "Ingest", "Reference", "Adjudication", "Reporting",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "DomainTests", dependencies: ["Domain"]),
+        .testTarget(name: "AdjudicationTests", dependencies: ["Adjudication", "Domain", "Reference"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Domain", "TextFormats"]),
+        .testTarget(name: "ReferenceTests", dependencies: ["Reference", "Domain"]),
+        .testTarget(name: "PaymentsTests", dependencies: ["Payments", "Domain", "CLibXML2"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Domain"]),
+        .testTarget(name: "BatchTests", dependencies: ["Batch", "RunState", "Domain"]),
+    ]
+)

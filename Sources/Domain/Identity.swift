@@ -1,0 +1,74 @@
+/// Identifiers a person can check, and how they are shown: personal data is masked in logs
+/// and reports (domain.md).
+public enum ResidentID {
+    private static let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    private static let checkCharacters: [Character] = ["1", "0", "X", "9", "8", "7", "6", "5", "4", "3", "2"]
+
+    /// The GB 11643 check character (ISO 7064 MOD 11-2) for the first 17 digits, or nil
+    /// when they are not 17 ASCII digits.
+    public static func checkCharacter(forFirst17 digits: some StringProtocol) -> Character? {
+        let bytes = Array(digits.utf8)
+        guard bytes.count == 17, bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        var sum = 0
+        for (i, b) in bytes.enumerated() { sum += Int(b - 0x30) * weights[i] }
+        return checkCharacters[sum % 11]
+    }
+
+    public enum Problem: Equatable, Sendable, CustomStringConvertible {
+        case malformed
+        case checkDigit(expected: Character)
+
+        public var description: String {
+            switch self {
+            case .malformed: return "is not 17 digits and a check character"
+            case .checkDigit(let c): return "has a wrong check character (expected \(c))"
+            }
+        }
+    }
+
+    /// nil when `certno` is an 18-character resident identity number with a valid check
+    /// character (`X` for 10, upper case).
+    public static func problem(with certno: some StringProtocol) -> Problem? {
+        guard certno.utf8.count == 18, let expected = checkCharacter(forFirst17: certno.prefix(17)) else {
+            return .malformed
+        }
+        return certno.last == expected ? nil : .checkDigit(expected: expected)
+    }
+
+    /// `130102199001011237` → `1301**********1237`.
+    public static func masked(_ certno: String) -> String { Masking.keep(certno, first: 4, last: 4) }
+}
+
+public enum BankCard {
+    /// Luhn check over a string of 12 to 30 ASCII digits.
+    public static func isValid(_ number: some StringProtocol) -> Bool {
+        let bytes = Array(number.utf8)
+        guard (12...30).contains(bytes.count), bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return false }
+        var sum = 0
+        for (i, b) in bytes.reversed().enumerated() {
+            var d = Int(b - 0x30)
+            if i % 2 == 1 {
+                d *= 2
+                if d > 9 { d -= 9 }
+            }
+            sum += d
+        }
+        return sum % 10 == 0
+    }
+
+    /// `6222021234567891234` → `6222***********1234`.
+    public static func masked(_ account: String) -> String { Masking.keep(account, first: 4, last: 4) }
+}
+
+public enum Masking {
+    /// Keeps the first and last characters and stars the rest; short values are starred whole
+    /// but for their last character.
+    public static func keep(_ value: String, first: Int, last: Int) -> String {
+        let chars = Array(value)
+        guard chars.count > first + last else {
+            return String(repeating: "*", count: max(chars.count - 1, 0)) + String(chars.suffix(1))
+        }
+        return String(chars.prefix(first)) + String(repeating: "*", count: chars.count - first - last)
+            + String(chars.suffix(last))
+    }
+}
