@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "Ingest", dependencies: ["Domain", "TextFormats", "CLibXML2"]),
         // The durable run state in SQLite (GRDB): runs, checkpoints, accumulators, ledger.
         .target(name: "RunState", dependencies: [
-            "Domain", .product(name: "GRDB", package: "GRDB.swift"),
+            "Domain", "TextFormats", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // Payment files: ISO 20022 pain.001.001.09 and the bank CSV, with XSD validation.
         .target(name: "Payments", dependencies: ["Domain", "TextFormats", "CLibXML2"],

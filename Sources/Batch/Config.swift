@@ -1,0 +1,156 @@
+import Domain
+import Payments
+import TextFormats
+import Yams
+
+/// Why a run cannot start or go on. The CLI maps each to its exit code.
+public enum BatchError: Error, CustomStringConvertible {
+    /// Config or reference data that does not load, or a usage problem: exit 2, nothing read.
+    case refused(String)
+    /// Another run holds the workspace: exit 75 (EX_TEMPFAIL), cron tries again later.
+    case locked(String)
+    /// The run could not finish (e.g. a payment file failed validation): exit 1.
+    case failed(String)
+
+    public var description: String {
+        switch self {
+        case .refused(let m), .locked(let m), .failed(let m): return m
+        }
+    }
+}
+
+/// The folders of a workspace (data.md), after the config's `paths` overrides.
+public struct WorkspacePaths: Sendable {
+    public var root: String
+    public var inbox: String
+    public var archive: String
+    public var quarantine: String
+    public var out: String
+    public var state: String
+    public var reference: String
+
+    public init(root: String) {
+        self.root = root
+        inbox = root + "/inbox"
+        archive = root + "/archive"
+        quarantine = root + "/quarantine"
+        out = root + "/out"
+        state = root + "/state"
+        reference = root + "/reference"
+    }
+
+    public var runs: String { out + "/runs" }
+    public var dryRuns: String { out + "/dry-runs" }
+}
+
+/// `medclaims.yaml`: paths, the paying account, output options (data.md). Loaded strictly:
+/// an unknown key is an error with its key path, like the policy.
+public struct MedclaimsConfig: Sendable {
+    public var paths: WorkspacePaths
+    public var payer: PayerAccount
+    public var paymentFormats: [PaymentFileFormat]
+    public var csvEncoding: TextEncoding
+    public var maxFileBytes: Int64
+    /// Claims per checkpointed chunk (`run: {chunk_claims: N}`).
+    public var chunkClaims: Int
+
+    public static func load(path: String, workspace: String) throws -> MedclaimsConfig {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw BatchError.refused("\(path): cannot read the config file")
+        }
+        func fail(_ key: String, _ message: String) -> BatchError { .refused("\(path): \(key): \(message)") }
+        let node: Node
+        do {
+            guard let parsed = try Yams.compose(yaml: text) else { throw fail("(root)", "the file is empty") }
+            node = parsed
+        } catch let error as BatchError {
+            throw error
+        } catch {
+            throw BatchError.refused("\(path): not valid YAML: \(error)")
+        }
+        guard let root = node.mapping else { throw fail("(root)", "expected a mapping") }
+        try checkKeys(root, allowed: ["payer", "payments", "paths", "limits", "run"], at: "", fail: fail)
+
+        var paths = WorkspacePaths(root: workspace)
+        if let p = root["paths"] {
+            guard let m = p.mapping else { throw fail("paths", "expected a mapping") }
+            try checkKeys(m, allowed: ["inbox", "archive", "quarantine", "out", "state", "reference"], at: "paths.", fail: fail)
+            func resolve(_ key: String) throws -> String? {
+                guard let v = m[key] else { return nil }
+                guard let s = v.string, !s.isEmpty else { throw fail("paths.\(key)", "expected a path") }
+                return s.hasPrefix("/") ? s : workspace + "/" + s
+            }
+            paths.inbox = try resolve("inbox") ?? paths.inbox
+            paths.archive = try resolve("archive") ?? paths.archive
+            paths.quarantine = try resolve("quarantine") ?? paths.quarantine
+            paths.out = try resolve("out") ?? paths.out
+            paths.state = try resolve("state") ?? paths.state
+            paths.reference = try resolve("reference") ?? paths.reference
+        }
+
+        guard let payerNode = root["payer"]?.mapping else { throw fail("payer", "is missing (the account the agency pays from)") }
+        try checkKeys(payerNode, allowed: ["account", "name", "bank_name", "bank_code"], at: "payer.", fail: fail)
+        func payerField(_ key: String) throws -> String {
+            guard let s = payerNode[key]?.string, !s.isEmpty else { throw fail("payer.\(key)", "is missing") }
+            return s
+        }
+        let payer = PayerAccount(account: try payerField("account"), name: try payerField("name"),
+                                 bankName: try payerField("bank_name"), bankCode: try payerField("bank_code"))
+        guard payer.bankCode.utf8.count == 12, payer.bankCode.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+            throw fail("payer.bank_code", "expected a 12-digit CNAPS code, found '\(payer.bankCode)'")
+        }
+
+        var formats: [PaymentFileFormat] = [.pain001, .csv]
+        var encoding = TextEncoding.utf8
+        if let p = root["payments"] {
+            guard let m = p.mapping else { throw fail("payments", "expected a mapping") }
+            try checkKeys(m, allowed: ["formats", "csv_encoding"], at: "payments.", fail: fail)
+            if let f = m["formats"] {
+                guard let seq = f.sequence else { throw fail("payments.formats", "expected a list such as [pain001, csv]") }
+                formats = try seq.map {
+                    guard let s = $0.string, let format = PaymentFileFormat(rawValue: s) else {
+                        throw fail("payments.formats", "unknown format '\($0.string ?? "?")' (pain001 or csv)")
+                    }
+                    return format
+                }
+            }
+            if let e = m["csv_encoding"] {
+                switch e.string?.lowercased() {
+                case "utf-8", "utf8": encoding = .utf8
+                case "gb18030": encoding = .gb18030
+                default: throw fail("payments.csv_encoding", "expected utf-8 or gb18030, found '\(e.string ?? "?")'")
+                }
+            }
+        }
+
+        var maxFileBytes: Int64 = 2048 << 20
+        if let l = root["limits"] {
+            guard let m = l.mapping else { throw fail("limits", "expected a mapping") }
+            try checkKeys(m, allowed: ["max_file_mb"], at: "limits.", fail: fail)
+            if let v = m["max_file_mb"] {
+                guard let n = v.int, n > 0 else { throw fail("limits.max_file_mb", "expected a positive whole number") }
+                maxFileBytes = Int64(n) << 20
+            }
+        }
+        var chunkClaims = 1000
+        if let r = root["run"] {
+            guard let m = r.mapping else { throw fail("run", "expected a mapping") }
+            try checkKeys(m, allowed: ["chunk_claims"], at: "run.", fail: fail)
+            if let v = m["chunk_claims"] {
+                guard let n = v.int, n > 0 else { throw fail("run.chunk_claims", "expected a positive whole number") }
+                chunkClaims = n
+            }
+        }
+        return MedclaimsConfig(paths: paths, payer: payer, paymentFormats: formats, csvEncoding: encoding,
+                               maxFileBytes: maxFileBytes, chunkClaims: chunkClaims)
+    }
+
+    static func checkKeys(_ mapping: Node.Mapping, allowed: Set<String>, at prefix: String,
+                          fail: (String, String) -> BatchError) throws {
+        for key in mapping.keys {
+            guard let k = key.string, allowed.contains(k) else {
+                throw fail(prefix + (key.string ?? "?"), "unknown key (expected one of \(allowed.sorted().joined(separator: ", ")))")
+            }
+        }
+    }
+}

@@ -1,0 +1,330 @@
+import Adjudication
+import Domain
+import Foundation
+import Ingest
+import Logging
+import Payments
+import Reporting
+import RunState
+import TextFormats
+
+/// One run, from wherever its record stands to completed. Every step is either inside a
+/// checkpoint transaction or idempotent, so a kill at any instant and a rerun end exactly as
+/// one clean run would (docs/batch.md, "Exactly once").
+final class RunExecution {
+    let runner: BatchRunner
+    let store: StateStore
+    var record: RunRecord
+    let resumed: Bool
+    let folder: String
+    let stagingFolder: String
+    let log: Logger
+
+    init(runner: BatchRunner, store: StateStore, record: RunRecord, resumed: Bool) throws {
+        self.runner = runner
+        self.store = store
+        self.record = record
+        self.resumed = resumed
+        let paths = runner.config.paths
+        folder = (runner.request.dryRun ? paths.dryRuns : paths.runs) + "/" + record.id
+        stagingFolder = (runner.request.dryRun ? paths.dryRuns + "/" + record.id : paths.state) + "/staging"
+        try makeFolder(folder)
+        try makeFolder(stagingFolder)
+        let handler = try JSONLinesLogHandler(path: folder + "/run.log.jsonl")
+        var logger = Logger(label: "medclaims.run", factory: { _ in handler })
+        logger[metadataKey: "run_id"] = .string(record.id)
+        log = logger
+    }
+
+    func execute() throws -> CompletedRun {
+        if resumed {
+            let stored = record.referenceJSON
+            let current = String(decoding: try sortedJSON(runner.referenceFiles), as: UTF8.self)
+            guard stored == current else {
+                throw BatchError.refused("""
+                    run \(record.id) was interrupted and its reference data has changed since it started; \
+                    restore the reference files it started with (hashes in the state) and run again
+                    """)
+            }
+            log.info("resuming interrupted run", metadata: ["phase": .string(record.phase.rawValue)])
+        } else {
+            log.info("run started", metadata: ["kind": .string(record.kind.rawValue), "started_at": .string(record.startedAt)])
+        }
+        if record.phase == .adjudicating { try adjudicateFiles() }
+        if record.phase == .paying { try pay() }
+        if record.phase == .reporting { try report() }
+        runner.progress?.done()
+        let summary = try JSONDecoder().decode(RunSummary.self,
+                                               from: Data(contentsOf: URL(fileURLWithPath: folder + "/summary.json")))
+        return CompletedRun(summary: summary, folder: folder, resumed: resumed)
+    }
+
+    // MARK: Ingest and adjudicate
+
+    var resultsPath: String { folder + "/results.jsonl" }
+    var rejectedPath: String { folder + "/rejected.jsonl" }
+
+    func adjudicateFiles() throws {
+        // The result logs grow under temporary names; a checkpoint records their committed
+        // length, and what a killed run wrote after it is cut off here. (A run killed right
+        // after publishing them takes them back: the phase change had not been committed.)
+        for path in [resultsPath, rejectedPath] where FileManager.default.fileExists(atPath: path) {
+            try AtomicFile.publish(path, as: AtomicFile.temporaryPath(for: path))
+        }
+        let results = try ResultLog(path: AtomicFile.temporaryPath(for: resultsPath), committed: record.resultsBytes)
+        let rejected = try ResultLog(path: AtomicFile.temporaryPath(for: rejectedPath), committed: record.rejectedBytes)
+        let files = try store.files(of: record.id)
+        var totals = try RunTotals.from(json: record.totalsJSON)
+        for var file in files {
+            if file.outcome == .pending { file = try stage(file) }
+            if file.outcome == .staged {
+                file = try adjudicate(file, results: results, rejected: rejected, totals: &totals, fileCount: files.count)
+            }
+            try settle(file)
+        }
+        try results.writer.sync()
+        try rejected.writer.sync()
+        try AtomicFile.publish(results.writer.path, as: resultsPath)
+        try AtomicFile.publish(rejected.writer.path, as: rejectedPath)
+        record.phase = .paying
+        try store.updateRun(record)
+        log.info("results published", metadata: ["claims": "\(record.claimsDone)"])
+    }
+
+    func stagingPath(_ file: RunFileRecord) -> String { stagingFolder + "/\(record.id)-\(file.position).claims" }
+
+    /// Reads a submission whole into its staging file. A file refused at any point (a truncated
+    /// XML at its last byte included) stages nothing: it is taken whole or refused whole.
+    func stage(_ input: RunFileRecord) throws -> RunFileRecord {
+        var file = input
+        runner.progress?.show("[\(record.id)] reading \(file.name)")
+        let writer = try StagingWriter(path: stagingPath(file))
+        do {
+            let limits = IngestLimits(maxFileBytes: runner.config.maxFileBytes)
+            let summary = try SubmissionReader.read(path: file.sourcePath, displayName: file.name, limits: limits) {
+                try writer.append($0)
+            }
+            try writer.finish()
+            file.outcome = .staged
+            file.claims = summary.claims
+            log.info("submission staged", metadata: ["file": .string(file.name), "claims": "\(summary.claims)",
+                                                     "invalid_claims": "\(summary.invalidClaims)"])
+        } catch let refusal as FileRefusal {
+            file.outcome = .refused
+            file.error = refusal.description
+            log.warning("submission refused", metadata: ["file": .string(file.name), "error": .string(refusal.description)])
+        }
+        try store.updateFile(file)
+        return file
+    }
+
+    func adjudicate(_ input: RunFileRecord, results: ResultLog, rejected: ResultLog, totals: inout RunTotals,
+                    fileCount: Int) throws -> RunFileRecord {
+        var file = input
+        let reader = try StagingReader(path: stagingPath(file), offset: file.nextOffset)
+        let history = HistoryCache(store: store)
+        var chunk = ChunkCommit(file: file, run: record)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+
+        func commit() throws {
+            try results.writer.sync()
+            try rejected.writer.sync()
+            record.resultsBytes = results.writer.offset
+            record.rejectedBytes = rejected.writer.offset
+            record.totalsJSON = try totals.json()
+            chunk.file = file
+            chunk.run = record
+            try store.commit(chunk)
+            history.committed()
+            chunk = ChunkCommit(file: file, run: record)
+            runner.progress?.show("[\(record.id)] \(file.name) (\(file.position + 1)/\(fileCount)): "
+                                  + "\(file.nextOrdinal)/\(file.claims) claims")
+        }
+
+        while let ingested = try reader.next() {
+            let setlId = record.id + "-" + pad(record.claimsDone + 1, 6)
+            let result = try decide(ingested, setlId: setlId, file: file, history: history, chunk: &chunk)
+            let line = try encoder.encode(result) + [UInt8(ascii: "\n")]
+            try results.writer.write(line)
+            if result.status == .rejected { try rejected.writer.write(line) }
+            totals.add(result)
+            record.claimsDone += 1
+            file.nextOffset = reader.offset
+            file.nextOrdinal += 1
+            if chunk.claims.count >= runner.config.chunkClaims { try commit() }
+        }
+        // The last chunk's transaction also marks the file taken (and, for inbox runs, its
+        // content as taken, so it is never taken twice).
+        file.outcome = .taken
+        chunk.rememberContent = record.kind == .run
+        try commit()
+        try? FileManager.default.removeItem(atPath: stagingPath(file))
+        log.info("submission adjudicated", metadata: ["file": .string(file.name), "claims": "\(file.claims)"])
+        return file
+    }
+
+    /// Adjudicates one staged claim against the history, and queues what it changes.
+    func decide(_ ingested: IngestedClaim, setlId: String, file: RunFileRecord, history: HistoryCache,
+                chunk: inout ChunkCommit) throws -> ClaimResult {
+        let sourceFile = file.name
+        switch ingested {
+        case .invalid(let invalid):
+            let earlier = try history.latestResult(fixmedinsCode: invalid.fixmedinsCode, mdtrtId: invalid.mdtrtId)
+            let result = ClaimResult(runId: record.id, setlId: setlId, invalid: invalid, sourceFile: sourceFile,
+                                     reference: runner.reference, supersedes: earlier)
+            let claimRecord = ClaimRecord(
+                setlId: setlId, runId: record.id, filePosition: file.position, ordinal: invalid.ordinal,
+                fixmedinsCode: invalid.fixmedinsCode, mdtrtId: invalid.mdtrtId, invoiceNo: invalid.invoiceNo,
+                psnNo: invalid.psnNo, status: .rejected, reason: ReasonCode.invalidData.rawValue, payable: 0, payee: nil)
+            history.recordResult(claimRecord)
+            chunk.claims.append(claimRecord)
+            return result
+        case .valid(let claim):
+            let year = claim.enddate.year
+            let past = ClaimHistory(
+                approvedInvoiceSetlId: try history.approvedInvoice(fixmedinsCode: claim.fixmedinsCode, invoiceNo: claim.invoiceNo),
+                approvedStays: claim.medType == .inpatient ? try history.stays(psnNo: claim.psnNo) : [],
+                year: try history.accumulators(psnNo: claim.psnNo, year: year) ?? .empty,
+                accountBalance: try history.accountBalance(psnNo: claim.psnNo))
+            let decision = runner.adjudicator.adjudicate(claim, history: past)
+            let earlier = try history.latestResult(fixmedinsCode: claim.fixmedinsCode, mdtrtId: claim.mdtrtId)
+            let result = ClaimResult(runId: record.id, setlId: setlId, claim: claim, sourceFile: sourceFile,
+                                     decision: decision, reference: runner.reference, supersedes: earlier)
+            let claimRecord = ClaimRecord(
+                setlId: setlId, runId: record.id, filePosition: file.position, ordinal: claim.ordinal,
+                fixmedinsCode: claim.fixmedinsCode, mdtrtId: claim.mdtrtId, invoiceNo: claim.invoiceNo,
+                psnNo: claim.psnNo, status: decision.status,
+                reason: decision.status == .rejected ? decision.reasons.first?.code.rawValue : nil,
+                payable: decision.amounts.payable, payee: decision.payee)
+            history.recordResult(claimRecord)
+            chunk.claims.append(claimRecord)
+            if decision.status == .approved {
+                // Rejected claims change no accumulator (rules.md §0).
+                history.approve(invoice: (claim.fixmedinsCode, claim.invoiceNo), setlId: setlId)
+                chunk.approvedInvoices.append((claim.fixmedinsCode, claim.invoiceNo, setlId))
+                if claim.medType == .inpatient {
+                    let stay = ApprovedStay(setlId: setlId, begndate: claim.begndate, enddate: claim.enddate)
+                    try history.addStay(psnNo: claim.psnNo, stay)
+                    chunk.stays.append((claim.psnNo, stay))
+                }
+                history.setAccumulators(psnNo: claim.psnNo, year: year, decision.year)
+                chunk.accumulators.append((claim.psnNo, year, decision.year))
+                if let balance = decision.accountBalance {
+                    history.setAccountBalance(psnNo: claim.psnNo, balance)
+                    chunk.accountBalances.append((claim.psnNo, balance))
+                }
+            }
+            return result
+        }
+    }
+
+    /// Moves a finished inbox file to archive/ or quarantine/. Idempotent: a resumed run calls
+    /// it again for every file, and only files still in the inbox move.
+    func settle(_ file: RunFileRecord) throws {
+        guard record.kind == .run, !runner.request.dryRun,
+              FileManager.default.fileExists(atPath: file.sourcePath) else { return }
+        let name = (file.sourcePath as NSString).lastPathComponent
+        let paths = runner.config.paths
+        switch file.outcome {
+        case .pending, .staged:
+            return
+        case .taken:
+            let target = paths.archive + "/" + record.id
+            try makeFolder(target)
+            try AtomicFile.publish(file.sourcePath, as: target + "/" + name)
+        case .refused, .alreadyTaken:
+            let target = paths.quarantine + "/" + record.id
+            try makeFolder(target)
+            let error = QuarantineNote(file: file.name, run_id: record.id, sha256: file.sha256,
+                                       outcome: file.outcome.rawValue, error: file.error ?? "")
+            try AtomicFile.write(sortedJSON(error) + [UInt8(ascii: "\n")], to: target + "/" + name + ".error.json")
+            try AtomicFile.publish(file.sourcePath, as: target + "/" + name)
+        }
+    }
+
+    // MARK: Pay
+
+    func pay() throws {
+        try PaymentStage(execution: self).run()
+        record.phase = .reporting
+        record.endedAt = RunClock.now()
+        try store.updateRun(record)
+    }
+
+    // MARK: Report
+
+    func report() throws {
+        let summary = try makeSummary()
+        try AtomicFile.write(sortedJSON(summary, pretty: true) + [UInt8(ascii: "\n")], to: folder + "/summary.json")
+        try AtomicFile.write(RunReport.html(summary: summary), to: folder + "/report.html")
+        record.phase = .completed
+        try store.updateRun(record)
+        log.info("run completed", metadata: ["claims": "\(summary.counts.claims)", "approved": "\(summary.counts.approved)",
+                                             "rejected": "\(summary.counts.rejected)",
+                                             "payable": .string(summary.totals.payable.description)])
+    }
+
+    func makeSummary() throws -> RunSummary {
+        let totals = try RunTotals.from(json: record.totalsJSON)
+        let files = try store.files(of: record.id)
+        let inputs = files.map { file -> RunSummary.Input in
+            let outcome: RunSummary.Input.Outcome
+            switch file.outcome {
+            case .refused: outcome = .refused
+            case .alreadyTaken: outcome = .alreadyTaken
+            default: outcome = .taken
+            }
+            return RunSummary.Input(file: file.name, sha256: file.sha256, bytes: file.bytes, outcome: outcome,
+                                    claims: file.claims, error: file.error)
+        }
+        let reference = try JSONDecoder().decode([RunSummary.ReferenceFile].self, from: Data(record.referenceJSON.utf8))
+        let transfers = try store.transfers(runId: record.id)
+        var payments = RunSummary.Payments()
+        payments.transfers = transfers.count
+        payments.ctrlSum = Yuan(transfers.reduce(0) { $0 + $1.amount })
+        if !transfers.isEmpty {
+            payments.msgId = PaymentStage.messageId(runId: record.id)
+            if !runner.request.dryRun {
+                payments.files = runner.config.paymentFormats.map(PaymentStage.fileName(for:))
+            }
+        }
+        return RunSummary(
+            runId: record.id, kind: record.kind, dryRun: runner.request.dryRun, startedAt: record.startedAt,
+            endedAt: record.endedAt ?? record.startedAt, policyVersion: record.policyVersion, inputs: inputs,
+            reference: reference, counts: totals.counts, totals: totals.totals,
+            institutions: totals.institutions.values.sorted { $0.fixmedinsCode < $1.fixmedinsCode },
+            payments: payments)
+    }
+}
+
+/// `FILE.error.json` beside a quarantined submission.
+struct QuarantineNote: Codable {
+    var file: String
+    var run_id: String
+    var sha256: String
+    var outcome: String
+    var error: String
+}
+
+/// A result log open for appending, cut back to its committed length.
+final class ResultLog {
+    let writer: BufferedFileWriter
+
+    init(path: String, committed: Int64) throws {
+        if !FileManager.default.fileExists(atPath: path) {
+            guard committed == 0 else { throw BatchError.failed("\(path) is missing but the state says \(committed) bytes were committed") }
+            FileManager.default.createFile(atPath: path, contents: nil)
+        }
+        guard truncate(path, off_t(committed)) == 0 else {
+            throw BatchError.failed("cannot cut \(path) back to its checkpoint")
+        }
+        writer = try BufferedFileWriter(path: path, mode: .append, capacity: 1 << 20)
+    }
+}
+
+func sortedJSON<T: Encodable>(_ value: T, pretty: Bool = false) throws -> [UInt8] {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+    return Array(try encoder.encode(value))
+}

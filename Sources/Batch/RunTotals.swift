@@ -1,0 +1,56 @@
+import Domain
+import Foundation
+
+/// The run's counts and totals, kept as the claims are adjudicated and committed with every
+/// chunk, so `summary.json` and `report.html` need no second pass over the results.
+struct RunTotals: Codable {
+    var counts = RunSummary.Counts()
+    var totals = RunSummary.Totals()
+    var institutions: [String: RunSummary.InstitutionLine] = [:]
+
+    mutating func add(_ r: ClaimResult) {
+        counts.claims += 1
+        let claimed = r.claimedAmt?.fen ?? 0
+        totals.claimedAmt.fen += claimed
+        switch r.status {
+        case .approved:
+            counts.approved += 1
+            totals.medfeeSumamt.fen += r.medfeeSumamt.fen
+            totals.fundPaySumamt.fen += r.fundPaySumamt.fen
+            for (fund, amount) in r.funds { totals.funds[fund, default: Yuan(0)].fen += amount.fen }
+            totals.acctPay.fen += r.acctPay.fen
+            totals.psnCashPay.fen += r.psnCashPay.fen
+            totals.payable.fen += r.payable.fen
+            for reason in r.reasons + r.lines.flatMap(\.reasons) {
+                counts.reductionsByReason[reason.code.rawValue, default: 0] += 1
+            }
+        case .rejected:
+            counts.rejected += 1
+            totals.rejectedClaimedAmt.fen += claimed
+            let code = r.reasons.first?.code.rawValue ?? ReasonCode.invalidData.rawValue
+            counts.rejectedByReason[code, default: 0] += 1
+        }
+        let key = r.fixmedinsCode ?? "(unreadable)"
+        var line = institutions[key] ?? RunSummary.InstitutionLine(
+            fixmedinsCode: key, fixmedinsName: r.fixmedinsName, claims: 0, rejected: 0,
+            rejectedClaimedAmt: Yuan(0), payable: Yuan(0))
+        line.claims += 1
+        if line.fixmedinsName == nil { line.fixmedinsName = r.fixmedinsName }
+        if r.status == .rejected {
+            line.rejected += 1
+            line.rejectedClaimedAmt.fen += claimed
+        }
+        line.payable.fen += r.payable.fen
+        institutions[key] = line
+    }
+
+    func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    static func from(json: String) throws -> RunTotals {
+        try JSONDecoder().decode(RunTotals.self, from: Data(json.utf8))
+    }
+}

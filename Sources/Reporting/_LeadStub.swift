@@ -1,0 +1,2 @@
+import Domain
+public enum RunReport { public static func html(summary: RunSummary) -> String { "" } }

@@ -1,0 +1,173 @@
+import Domain
+
+/// Where a run stands. A run moves forward only; an interrupted run resumes where it stands.
+public enum RunPhase: String, Sendable {
+    /// Submissions are staged and adjudicated in chunks.
+    case adjudicating
+    /// Results are published; the payment ledger and files are being made.
+    case paying
+    /// Payment files are released; the summary and report are being written.
+    case reporting
+    case completed
+}
+
+public struct RunRecord: Sendable, Hashable {
+    public var id: String
+    public var seq: Int
+    public var kind: RunSummary.Kind
+    public var phase: RunPhase
+    public var startedAt: String
+    public var endedAt: String?
+    public var policyVersion: String
+    /// The reference files and their hashes when the run started (JSON of [RunSummary.ReferenceFile]).
+    public var referenceJSON: String
+    /// Claims adjudicated and committed so far; the next claim's settlement number is this + 1.
+    public var claimsDone: Int
+    /// Committed lengths of the result logs, so a resumed run cuts off what a killed one wrote
+    /// after its last checkpoint.
+    public var resultsBytes: Int64
+    public var rejectedBytes: Int64
+    /// The run's running totals (JSON of `RunTotals`), committed with every chunk.
+    public var totalsJSON: String
+
+    public init(id: String, seq: Int, kind: RunSummary.Kind, phase: RunPhase, startedAt: String, endedAt: String?,
+                policyVersion: String, referenceJSON: String, claimsDone: Int, resultsBytes: Int64,
+                rejectedBytes: Int64, totalsJSON: String) {
+        self.id = id
+        self.seq = seq
+        self.kind = kind
+        self.phase = phase
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+        self.policyVersion = policyVersion
+        self.referenceJSON = referenceJSON
+        self.claimsDone = claimsDone
+        self.resultsBytes = resultsBytes
+        self.rejectedBytes = rejectedBytes
+        self.totalsJSON = totalsJSON
+    }
+}
+
+public enum FileOutcome: String, Sendable {
+    /// Planned, not yet read.
+    case pending
+    /// Read whole and staged; its claims are being adjudicated.
+    case staged
+    /// All its claims are adjudicated and committed.
+    case taken
+    /// Refused whole (quarantined).
+    case refused
+    /// The same content was taken before: not taken twice (quarantined).
+    case alreadyTaken = "already_taken"
+}
+
+/// One submission file of a run, in the run's fixed order.
+public struct RunFileRecord: Sendable, Hashable {
+    public var runId: String
+    public var position: Int
+    /// The name people see: `inbox/a.xml`.
+    public var name: String
+    /// Where the file was when the run planned it.
+    public var sourcePath: String
+    public var sha256: String
+    public var bytes: Int64
+    public var outcome: FileOutcome
+    public var error: String?
+    public var claims: Int
+    /// The checkpoint inside the staged claims: next record's byte offset and ordinal.
+    public var nextOffset: Int64
+    public var nextOrdinal: Int
+
+    public init(runId: String, position: Int, name: String, sourcePath: String, sha256: String, bytes: Int64,
+                outcome: FileOutcome = .pending, error: String? = nil, claims: Int = 0, nextOffset: Int64 = 0,
+                nextOrdinal: Int = 0) {
+        self.runId = runId
+        self.position = position
+        self.name = name
+        self.sourcePath = sourcePath
+        self.sha256 = sha256
+        self.bytes = bytes
+        self.outcome = outcome
+        self.error = error
+        self.claims = claims
+        self.nextOffset = nextOffset
+        self.nextOrdinal = nextOrdinal
+    }
+}
+
+/// What the state keeps of each adjudicated claim (the full result is in the result logs).
+public struct ClaimRecord: Sendable, Hashable {
+    public var setlId: String
+    public var runId: String
+    public var filePosition: Int
+    public var ordinal: Int
+    public var fixmedinsCode: String?
+    public var mdtrtId: String?
+    public var invoiceNo: String?
+    public var psnNo: String?
+    public var status: ClaimStatus
+    /// The rejecting reason code, for rejected claims.
+    public var reason: String?
+    public var payable: Fen
+    public var payee: Payee?
+
+    public init(setlId: String, runId: String, filePosition: Int, ordinal: Int, fixmedinsCode: String?,
+                mdtrtId: String?, invoiceNo: String?, psnNo: String?, status: ClaimStatus, reason: String?,
+                payable: Fen, payee: Payee?) {
+        self.setlId = setlId
+        self.runId = runId
+        self.filePosition = filePosition
+        self.ordinal = ordinal
+        self.fixmedinsCode = fixmedinsCode
+        self.mdtrtId = mdtrtId
+        self.invoiceNo = invoiceNo
+        self.psnNo = psnNo
+        self.status = status
+        self.reason = reason
+        self.payable = payable
+        self.payee = payee
+    }
+}
+
+/// Everything one checkpointed chunk changes, written in one transaction.
+public struct ChunkCommit: Sendable {
+    public var claims: [ClaimRecord] = []
+    public var approvedInvoices: [(fixmedinsCode: String, invoiceNo: String, setlId: String)] = []
+    public var stays: [(psnNo: String, stay: ApprovedStay)] = []
+    public var accumulators: [(psnNo: String, year: Int, value: YearAccumulators)] = []
+    public var accountBalances: [(psnNo: String, balance: Fen)] = []
+    /// The checkpoint: the file's position in the staged claims, and the run's counters.
+    public var file: RunFileRecord
+    public var run: RunRecord
+    /// Remember the file's content as taken (inbox runs, with the file's last chunk).
+    public var rememberContent = false
+
+    public init(file: RunFileRecord, run: RunRecord) {
+        self.file = file
+        self.run = run
+    }
+}
+
+/// One credit transfer of a run's payment file: the sum of one payee's payables.
+public struct TransferRecord: Sendable, Hashable {
+    public var endToEndId: String
+    public var runId: String
+    public var seq: Int
+    public var payeeKind: Payee.Kind
+    public var payeeId: String
+    public var amount: Fen
+    public var claims: Int
+    public var released: Bool
+
+    public init(endToEndId: String, runId: String, seq: Int, payeeKind: Payee.Kind, payeeId: String, amount: Fen,
+                claims: Int, released: Bool) {
+        self.endToEndId = endToEndId
+        self.runId = runId
+        self.seq = seq
+        self.payeeKind = payeeKind
+        self.payeeId = payeeId
+        self.amount = amount
+        self.claims = claims
+        self.released = released
+    }
+}

@@ -1,0 +1,96 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Domain
+import TextFormats
+
+/// Writes the claims of one submission to its staging file. The file is made durable
+/// (`finish`) before the state store records the submission as staged.
+public final class StagingWriter {
+    private let writer: BufferedFileWriter
+    private var record = ByteWriter()
+    public private(set) var count = 0
+
+    public init(path: String) throws {
+        writer = try BufferedFileWriter(path: path, capacity: 1 << 20)
+    }
+
+    public func append(_ claim: IngestedClaim) throws {
+        record.bytes.removeAll(keepingCapacity: true)
+        StagingCodec.encode(claim, into: &record)
+        let length = UInt32(record.bytes.count)
+        try writer.write([UInt8(length & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length >> 16 & 0xFF),
+                          UInt8(length >> 24)])
+        try writer.write(record.bytes)
+        count += 1
+    }
+
+    public func finish() throws { try writer.sync() }
+}
+
+/// Reads staged claims back in order, from a byte offset that a checkpoint recorded.
+public final class StagingReader {
+    private let descriptor: Int32
+    public let path: String
+    private var buffer: [UInt8] = []
+    private var bufferStart = 0
+    private var bufferEnd = 0
+    private var atEnd = false
+    /// The offset of the next record in the file.
+    public private(set) var offset: Int64
+
+    public init(path: String, offset: Int64) throws {
+        self.path = path
+        descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw FileError(path: path, operation: "open", errno: errno) }
+        guard lseek(descriptor, off_t(offset), SEEK_SET) == off_t(offset) else {
+            throw FileError(path: path, operation: "seek", errno: errno)
+        }
+        self.offset = offset
+        buffer = [UInt8](repeating: 0, count: 1 << 20)
+    }
+
+    deinit { close(descriptor) }
+
+    /// Ensures `count` bytes are buffered from `bufferStart`; false at the end of the file.
+    private func fill(_ count: Int) throws -> Bool {
+        while bufferEnd - bufferStart < count {
+            if atEnd { return false }
+            if bufferStart > 0 {
+                buffer.withUnsafeMutableBytes { raw in
+                    let base = raw.baseAddress!
+                    memmove(base, base + bufferStart, bufferEnd - bufferStart)
+                }
+                bufferEnd -= bufferStart
+                bufferStart = 0
+            }
+            if count > buffer.count { buffer += [UInt8](repeating: 0, count: count - buffer.count) }
+            let n = buffer.withUnsafeMutableBytes { raw in
+                read(descriptor, raw.baseAddress! + bufferEnd, raw.count - bufferEnd)
+            }
+            if n < 0 { throw FileError(path: path, operation: "read", errno: errno) }
+            if n == 0 { atEnd = true }
+            bufferEnd += n
+        }
+        return true
+    }
+
+    public func next() throws -> IngestedClaim? {
+        guard try fill(4) else {
+            if bufferEnd > bufferStart { throw StagingCodec.Corrupt() }
+            return nil
+        }
+        let length = buffer.withUnsafeBufferPointer { b in
+            Int(b[bufferStart]) | Int(b[bufferStart + 1]) << 8 | Int(b[bufferStart + 2]) << 16
+                | Int(b[bufferStart + 3]) << 24
+        }
+        guard try fill(4 + length) else { throw StagingCodec.Corrupt() }
+        let claim = try buffer.withUnsafeBufferPointer { b in
+            var reader = ByteReader(UnsafeBufferPointer(rebasing: b[(bufferStart + 4)..<(bufferStart + 4 + length)]))
+            return try StagingCodec.decode(&reader)
+        }
+        bufferStart += 4 + length
+        offset += Int64(4 + length)
+        return claim
+    }
+}

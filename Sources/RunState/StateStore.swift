@@ -1,0 +1,401 @@
+import Domain
+import Foundation
+import GRDB
+
+/// The durable run state: one SQLite database in WAL mode (GRDB). Every checkpointed chunk is
+/// one transaction, so the state is always at a checkpoint, whatever instant a run was killed.
+public final class StateStore {
+    public let path: String
+    let db: DatabaseQueue
+
+    public init(path: String) throws {
+        self.path = path
+        var config = Configuration()
+        config.journalMode = .wal
+        config.busyMode = .timeout(10)
+        db = try DatabaseQueue(path: path, configuration: config)
+        try Self.migrator.migrate(db)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE run (
+                    id TEXT PRIMARY KEY,
+                    seq INTEGER NOT NULL UNIQUE,
+                    kind TEXT NOT NULL,
+                    phase TEXT NOT NULL,
+                    started_at TEXT NOT NULL,
+                    ended_at TEXT,
+                    policy_version TEXT NOT NULL,
+                    reference_json TEXT NOT NULL,
+                    claims_done INTEGER NOT NULL DEFAULT 0,
+                    results_bytes INTEGER NOT NULL DEFAULT 0,
+                    rejected_bytes INTEGER NOT NULL DEFAULT 0,
+                    totals_json TEXT NOT NULL
+                );
+                CREATE TABLE run_file (
+                    run_id TEXT NOT NULL REFERENCES run(id),
+                    position INTEGER NOT NULL,
+                    name TEXT NOT NULL,
+                    source_path TEXT NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    bytes INTEGER NOT NULL,
+                    outcome TEXT NOT NULL,
+                    error TEXT,
+                    claims INTEGER NOT NULL DEFAULT 0,
+                    next_offset INTEGER NOT NULL DEFAULT 0,
+                    next_ordinal INTEGER NOT NULL DEFAULT 0,
+                    PRIMARY KEY (run_id, position)
+                );
+                -- Content already taken by a run (never taken twice); reprocessing does not record here.
+                CREATE TABLE taken_content (
+                    sha256 TEXT PRIMARY KEY,
+                    run_id TEXT NOT NULL,
+                    name TEXT NOT NULL
+                );
+                CREATE TABLE claim (
+                    setl_id TEXT PRIMARY KEY,
+                    run_id TEXT NOT NULL,
+                    file_position INTEGER NOT NULL,
+                    ordinal INTEGER NOT NULL,
+                    fixmedins_code TEXT,
+                    mdtrt_id TEXT,
+                    invoice_no TEXT,
+                    psn_no TEXT,
+                    status TEXT NOT NULL,
+                    reason TEXT,
+                    payable INTEGER NOT NULL,
+                    payee_kind TEXT,
+                    payee_id TEXT,
+                    payee_name TEXT,
+                    payee_account TEXT,
+                    payee_bank_name TEXT,
+                    payee_bank_code TEXT,
+                    transfer_id TEXT
+                );
+                CREATE INDEX claim_visit ON claim(fixmedins_code, mdtrt_id);
+                CREATE INDEX claim_run_payee ON claim(run_id, payee_kind, payee_id) WHERE payable > 0;
+                -- One approved claim per invoice, ever: the ledger's guard against paying twice.
+                CREATE TABLE approved_invoice (
+                    fixmedins_code TEXT NOT NULL,
+                    invoice_no TEXT NOT NULL,
+                    setl_id TEXT NOT NULL UNIQUE,
+                    PRIMARY KEY (fixmedins_code, invoice_no)
+                ) WITHOUT ROWID;
+                CREATE TABLE stay (
+                    psn_no TEXT NOT NULL,
+                    begndate INTEGER NOT NULL,
+                    enddate INTEGER NOT NULL,
+                    setl_id TEXT NOT NULL
+                );
+                CREATE INDEX stay_person ON stay(psn_no);
+                CREATE TABLE accumulator (
+                    psn_no TEXT NOT NULL,
+                    year INTEGER NOT NULL,
+                    value_json TEXT NOT NULL,
+                    PRIMARY KEY (psn_no, year)
+                ) WITHOUT ROWID;
+                CREATE TABLE account (
+                    psn_no TEXT PRIMARY KEY,
+                    balance INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE transfer (
+                    end_to_end_id TEXT PRIMARY KEY,
+                    run_id TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    payee_kind TEXT NOT NULL,
+                    payee_id TEXT NOT NULL,
+                    amount INTEGER NOT NULL CHECK (amount > 0),
+                    claims INTEGER NOT NULL,
+                    released INTEGER NOT NULL DEFAULT 0,
+                    UNIQUE (run_id, payee_kind, payee_id)
+                );
+                """)
+        }
+        return migrator
+    }
+
+    // MARK: Runs
+
+    public func unfinishedRun() throws -> RunRecord? {
+        try db.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM run WHERE phase != 'completed' ORDER BY seq LIMIT 1")
+                .map(Self.runRecord)
+        }
+    }
+
+    public func runs() throws -> [RunRecord] {
+        try db.read { db in try Row.fetchAll(db, sql: "SELECT * FROM run ORDER BY seq").map(Self.runRecord) }
+    }
+
+    public func run(id: String) throws -> RunRecord? {
+        try db.read { db in try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = ?", arguments: [id]).map(Self.runRecord) }
+    }
+
+    public func nextRunSequence() throws -> Int {
+        try db.read { db in (try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM run") ?? 0) + 1 }
+    }
+
+    /// Records a new run and its planned files in one transaction.
+    public func createRun(_ run: RunRecord, files: [RunFileRecord]) throws {
+        try db.write { db in
+            try db.execute(sql: """
+                INSERT INTO run (id, seq, kind, phase, started_at, ended_at, policy_version, reference_json,
+                    claims_done, results_bytes, rejected_bytes, totals_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [run.id, run.seq, run.kind.rawValue, run.phase.rawValue, run.startedAt, run.endedAt,
+                                 run.policyVersion, run.referenceJSON, run.claimsDone, run.resultsBytes,
+                                 run.rejectedBytes, run.totalsJSON])
+            for file in files { try Self.insert(file, db) }
+        }
+    }
+
+    public func updateRun(_ run: RunRecord) throws {
+        try db.write { db in try Self.update(run, db) }
+    }
+
+    public func files(of runId: String) throws -> [RunFileRecord] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM run_file WHERE run_id = ? ORDER BY position", arguments: [runId])
+                .map(Self.fileRecord)
+        }
+    }
+
+    /// Updates a file's outcome; `takenContent` also remembers its content as taken.
+    public func updateFile(_ file: RunFileRecord, rememberContent: Bool = false) throws {
+        try db.write { db in
+            try Self.update(file, db)
+            if rememberContent {
+                try db.execute(sql: "INSERT OR IGNORE INTO taken_content (sha256, run_id, name) VALUES (?, ?, ?)",
+                               arguments: [file.sha256, file.runId, file.name])
+            }
+        }
+    }
+
+    /// The run and name that took this content before, if any.
+    public func takenContent(sha256: String) throws -> (runId: String, name: String)? {
+        try db.read { db in
+            try Row.fetchOne(db, sql: "SELECT run_id, name FROM taken_content WHERE sha256 = ?", arguments: [sha256])
+                .map { (runId: $0["run_id"], name: $0["name"]) }
+        }
+    }
+
+    // MARK: What a claim's adjudication reads
+
+    public func approvedInvoice(fixmedinsCode: String, invoiceNo: String) throws -> String? {
+        try db.read { db in
+            try String.fetchOne(db.cachedStatement(
+                sql: "SELECT setl_id FROM approved_invoice WHERE fixmedins_code = ? AND invoice_no = ?"),
+                arguments: [fixmedinsCode, invoiceNo])
+        }
+    }
+
+    public func approvedStays(psnNo: String) throws -> [ApprovedStay] {
+        try db.read { db in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM stay WHERE psn_no = ? ORDER BY begndate, setl_id"),
+                             arguments: [psnNo]).map {
+                ApprovedStay(setlId: $0["setl_id"], begndate: Day(ordinal: $0["begndate"]),
+                             enddate: Day(ordinal: $0["enddate"]))
+            }
+        }
+    }
+
+    public func accumulators(psnNo: String, year: Int) throws -> YearAccumulators? {
+        let json: String? = try db.read { db in
+            try String.fetchOne(db.cachedStatement(
+                sql: "SELECT value_json FROM accumulator WHERE psn_no = ? AND year = ?"), arguments: [psnNo, year])
+        }
+        return try json.map { try JSONDecoder().decode(YearAccumulators.self, from: Data($0.utf8)) }
+    }
+
+    public func accountBalance(psnNo: String) throws -> Fen? {
+        try db.read { db in
+            try Int64.fetchOne(db.cachedStatement(sql: "SELECT balance FROM account WHERE psn_no = ?"),
+                               arguments: [psnNo])
+        }
+    }
+
+    /// The latest earlier result of the same visit, for "names the earlier one".
+    public func latestResult(fixmedinsCode: String, mdtrtId: String) throws -> (setlId: String, status: ClaimStatus)? {
+        try db.read { db in
+            try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT setl_id, status FROM claim WHERE fixmedins_code = ? AND mdtrt_id = ?
+                ORDER BY setl_id DESC LIMIT 1
+                """), arguments: [fixmedinsCode, mdtrtId]).map {
+                (setlId: $0["setl_id"], status: ClaimStatus(rawValue: $0["status"]) ?? .rejected)
+            }
+        }
+    }
+
+    // MARK: The checkpoint
+
+    /// Writes a chunk's results, the accumulators they moved and the checkpoint in one transaction.
+    public func commit(_ chunk: ChunkCommit) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        try db.write { db in
+            let insertClaim = try db.cachedStatement(sql: """
+                INSERT INTO claim (setl_id, run_id, file_position, ordinal, fixmedins_code, mdtrt_id, invoice_no,
+                    psn_no, status, reason, payable, payee_kind, payee_id, payee_name, payee_account,
+                    payee_bank_name, payee_bank_code)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for c in chunk.claims {
+                try insertClaim.execute(arguments: [
+                    c.setlId, c.runId, c.filePosition, c.ordinal, c.fixmedinsCode, c.mdtrtId, c.invoiceNo, c.psnNo,
+                    c.status.rawValue, c.reason, c.payable, c.payee?.kind.rawValue, c.payee?.id, c.payee?.name,
+                    c.payee?.account, c.payee?.bankName, c.payee?.bankCode,
+                ])
+            }
+            let insertInvoice = try db.cachedStatement(
+                sql: "INSERT INTO approved_invoice (fixmedins_code, invoice_no, setl_id) VALUES (?, ?, ?)")
+            for i in chunk.approvedInvoices {
+                try insertInvoice.execute(arguments: [i.fixmedinsCode, i.invoiceNo, i.setlId])
+            }
+            let insertStay = try db.cachedStatement(
+                sql: "INSERT INTO stay (psn_no, begndate, enddate, setl_id) VALUES (?, ?, ?, ?)")
+            for s in chunk.stays {
+                try insertStay.execute(arguments: [s.psnNo, s.stay.begndate.ordinal, s.stay.enddate.ordinal, s.stay.setlId])
+            }
+            let upsertAccumulator = try db.cachedStatement(
+                sql: "INSERT OR REPLACE INTO accumulator (psn_no, year, value_json) VALUES (?, ?, ?)")
+            for a in chunk.accumulators {
+                let json = String(decoding: try encoder.encode(a.value), as: UTF8.self)
+                try upsertAccumulator.execute(arguments: [a.psnNo, a.year, json])
+            }
+            let upsertAccount = try db.cachedStatement(
+                sql: "INSERT OR REPLACE INTO account (psn_no, balance) VALUES (?, ?)")
+            for a in chunk.accountBalances { try upsertAccount.execute(arguments: [a.psnNo, a.balance]) }
+            try Self.update(chunk.file, db)
+            try Self.update(chunk.run, db)
+            if chunk.rememberContent {
+                try db.execute(sql: "INSERT OR IGNORE INTO taken_content (sha256, run_id, name) VALUES (?, ?, ?)",
+                               arguments: [chunk.file.sha256, chunk.file.runId, chunk.file.name])
+            }
+        }
+    }
+
+    // MARK: The payment ledger
+
+    /// The run's transfers. On first call, assigns every payable claim of the run to exactly
+    /// one transfer per payee (in one transaction); later calls return the same transfers.
+    public func assignTransfers(runId: String, endToEndId: (Int) -> String) throws -> [TransferRecord] {
+        try db.write { db in
+            let existing = try Self.transfers(runId: runId, db)
+            if !existing.isEmpty { return existing }
+            let groups = try Row.fetchAll(db, sql: """
+                SELECT payee_kind, payee_id, SUM(payable) AS amount, COUNT(*) AS claims FROM claim
+                WHERE run_id = ? AND payable > 0 AND transfer_id IS NULL
+                GROUP BY payee_kind, payee_id ORDER BY payee_kind, payee_id
+                """, arguments: [runId])
+            for (index, g) in groups.enumerated() {
+                let id = endToEndId(index + 1)
+                let kind: String = g["payee_kind"], payee: String = g["payee_id"]
+                try db.execute(sql: """
+                    INSERT INTO transfer (end_to_end_id, run_id, seq, payee_kind, payee_id, amount, claims)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [id, runId, index + 1, kind, payee, g["amount"] as Int64, g["claims"] as Int])
+                try db.execute(sql: """
+                    UPDATE claim SET transfer_id = ?
+                    WHERE run_id = ? AND payee_kind = ? AND payee_id = ? AND payable > 0 AND transfer_id IS NULL
+                    """, arguments: [id, runId, kind, payee])
+            }
+            return try Self.transfers(runId: runId, db)
+        }
+    }
+
+    public func transfers(runId: String) throws -> [TransferRecord] {
+        try db.read { db in try Self.transfers(runId: runId, db) }
+    }
+
+    /// The payee as recorded with the transfer's claims.
+    public func payee(of transfer: TransferRecord) throws -> Payee? {
+        try db.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT payee_name, payee_account, payee_bank_name, payee_bank_code FROM claim
+                WHERE transfer_id = ? ORDER BY setl_id LIMIT 1
+                """, arguments: [transfer.endToEndId]).map {
+                Payee(kind: transfer.payeeKind, id: transfer.payeeId, name: $0["payee_name"],
+                      account: $0["payee_account"], bankName: $0["payee_bank_name"], bankCode: $0["payee_bank_code"])
+            }
+        }
+    }
+
+    /// The settlement ids paid by a transfer, in order (for the remittance text).
+    public func setlIds(transfer endToEndId: String, limit: Int) throws -> [String] {
+        try db.read { db in
+            try String.fetchAll(db, sql: "SELECT setl_id FROM claim WHERE transfer_id = ? ORDER BY setl_id LIMIT ?",
+                                arguments: [endToEndId, limit])
+        }
+    }
+
+    public func markTransfersReleased(runId: String) throws {
+        try db.write { db in try db.execute(sql: "UPDATE transfer SET released = 1 WHERE run_id = ?", arguments: [runId]) }
+    }
+
+    /// Every claim's money is in at most one transfer: the count of claims in transfers equals
+    /// the count of distinct claims (a check for tests and `status`).
+    public func claimsInTransfers() throws -> (claims: Int, amount: Fen) {
+        try db.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS n, COALESCE(SUM(payable), 0) AS s FROM claim WHERE transfer_id IS NOT NULL")!
+            return (row["n"], row["s"])
+        }
+    }
+
+    /// A consistent copy of the whole state (for dry runs and backups).
+    public func backup(to path: String) throws {
+        let copy = try DatabaseQueue(path: path)
+        try db.backup(to: copy)
+    }
+
+    // MARK: Row mapping
+
+    static func transfers(runId: String, _ db: Database) throws -> [TransferRecord] {
+        try Row.fetchAll(db, sql: "SELECT * FROM transfer WHERE run_id = ? ORDER BY seq", arguments: [runId]).map {
+            TransferRecord(endToEndId: $0["end_to_end_id"], runId: $0["run_id"], seq: $0["seq"],
+                           payeeKind: Payee.Kind(rawValue: $0["payee_kind"]) ?? .person, payeeId: $0["payee_id"],
+                           amount: $0["amount"], claims: $0["claims"], released: $0["released"])
+        }
+    }
+
+    static func runRecord(_ row: Row) -> RunRecord {
+        RunRecord(id: row["id"], seq: row["seq"], kind: RunSummary.Kind(rawValue: row["kind"]) ?? .run,
+                  phase: RunPhase(rawValue: row["phase"]) ?? .adjudicating, startedAt: row["started_at"],
+                  endedAt: row["ended_at"], policyVersion: row["policy_version"], referenceJSON: row["reference_json"],
+                  claimsDone: row["claims_done"], resultsBytes: row["results_bytes"], rejectedBytes: row["rejected_bytes"],
+                  totalsJSON: row["totals_json"])
+    }
+
+    static func update(_ run: RunRecord, _ db: Database) throws {
+        try db.cachedStatement(sql: """
+            UPDATE run SET phase = ?, ended_at = ?, claims_done = ?, results_bytes = ?, rejected_bytes = ?,
+                totals_json = ? WHERE id = ?
+            """).execute(arguments: [run.phase.rawValue, run.endedAt, run.claimsDone, run.resultsBytes,
+                                     run.rejectedBytes, run.totalsJSON, run.id])
+    }
+
+    static func fileRecord(_ row: Row) -> RunFileRecord {
+        RunFileRecord(runId: row["run_id"], position: row["position"], name: row["name"], sourcePath: row["source_path"],
+                      sha256: row["sha256"], bytes: row["bytes"],
+                      outcome: FileOutcome(rawValue: row["outcome"]) ?? .pending, error: row["error"],
+                      claims: row["claims"], nextOffset: row["next_offset"], nextOrdinal: row["next_ordinal"])
+    }
+
+    static func insert(_ file: RunFileRecord, _ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO run_file (run_id, position, name, source_path, sha256, bytes, outcome, error, claims,
+                next_offset, next_ordinal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [file.runId, file.position, file.name, file.sourcePath, file.sha256, file.bytes,
+                             file.outcome.rawValue, file.error, file.claims, file.nextOffset, file.nextOrdinal])
+    }
+
+    static func update(_ file: RunFileRecord, _ db: Database) throws {
+        try db.cachedStatement(sql: """
+            UPDATE run_file SET outcome = ?, error = ?, claims = ?, next_offset = ?, next_ordinal = ?
+            WHERE run_id = ? AND position = ?
+            """).execute(arguments: [file.outcome.rawValue, file.error, file.claims, file.nextOffset, file.nextOrdinal,
+                                     file.runId, file.position])
+    }
+}

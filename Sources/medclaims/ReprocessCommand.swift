@@ -1,9 +1,0 @@
-import ArgumentParser
-
-struct Reprocess: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Not built yet.")
-
-    func run() throws {
-        throw CleanExit.message("not built yet")
-    }
-}
