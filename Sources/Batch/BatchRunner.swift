@@ -173,6 +173,7 @@ public final class BatchRunner {
             referenceJSON: String(decoding: try encoder.encode(referenceFiles), as: UTF8.self),
             claimsDone: 0, resultsBytes: 0, rejectedBytes: 0, totalsJSON: try RunTotals().json())
         try store.createRun(record, files: files)
+        CrashPoint.reached("planned")
         return record
     }
 }

@@ -25,6 +25,7 @@ struct PaymentStage {
         let store = execution.store
         let config = execution.runner.config
         let transfers = try store.assignTransfers(runId: record.id) { record.id + "-T" + pad($0, 6) }
+        CrashPoint.reached("transfers-recorded")
         guard !transfers.isEmpty else {
             execution.log.info("nothing payable: no payment files")
             return
@@ -65,8 +66,12 @@ struct PaymentStage {
                 try writer.finish()
             }
             written.append((temporary, final))
+            CrashPoint.reached("payment-file-written")
         }
-        for file in written { try AtomicFile.publish(file.temporary, as: file.final) }
+        for file in written {
+            try AtomicFile.publish(file.temporary, as: file.final)
+            CrashPoint.reached("payment-file-published")
+        }
         try store.markTransfersReleased(runId: record.id)
         execution.log.info("payment files released", metadata: [
             "transfers": "\(transfers.count)", "ctrl_sum": .string(controlSum.yuan),

@@ -84,8 +84,11 @@ final class RunExecution {
         }
         try results.writer.sync()
         try rejected.writer.sync()
+        CrashPoint.reached("results-synced")
         try AtomicFile.publish(results.writer.path, as: resultsPath)
+        CrashPoint.reached("results-published")
         try AtomicFile.publish(rejected.writer.path, as: rejectedPath)
+        CrashPoint.reached("rejected-published")
         record.phase = .paying
         try store.updateRun(record)
         log.info("results published", metadata: ["claims": "\(record.claimsDone)"])
@@ -105,6 +108,7 @@ final class RunExecution {
                 try writer.append($0)
             }
             try writer.finish()
+            CrashPoint.reached("staged-file-written")
             file.outcome = .staged
             file.claims = summary.claims
             log.info("submission staged", metadata: ["file": .string(file.name), "claims": "\(summary.claims)",
@@ -115,6 +119,7 @@ final class RunExecution {
             log.warning("submission refused", metadata: ["file": .string(file.name), "error": .string(refusal.description)])
         }
         try store.updateFile(file)
+        CrashPoint.reached("file-staged")
         return file
     }
 
@@ -135,7 +140,9 @@ final class RunExecution {
             record.totalsJSON = try totals.json()
             chunk.file = file
             chunk.run = record
+            CrashPoint.reached("chunk-written")
             try store.commit(chunk)
+            CrashPoint.reached("chunk-committed")
             history.committed()
             chunk = ChunkCommit(file: file, run: record)
             runner.progress?.show("[\(record.id)] \(file.name) (\(file.position + 1)/\(fileCount)): "
@@ -148,6 +155,7 @@ final class RunExecution {
             let line = try encoder.encode(result) + [UInt8(ascii: "\n")]
             try results.writer.write(line)
             if result.status == .rejected { try rejected.writer.write(line) }
+            CrashPoint.reached("claim-written")
             totals.add(result)
             record.claimsDone += 1
             file.nextOffset = reader.offset
@@ -230,6 +238,7 @@ final class RunExecution {
         case .pending, .staged:
             return
         case .taken:
+            CrashPoint.reached("archive")
             let target = paths.archive + "/" + record.id
             try makeFolder(target)
             try AtomicFile.publish(file.sourcePath, as: target + "/" + name)
@@ -239,6 +248,7 @@ final class RunExecution {
             let error = QuarantineNote(file: file.name, run_id: record.id, sha256: file.sha256,
                                        outcome: file.outcome.rawValue, error: file.error ?? "")
             try AtomicFile.write(sortedJSON(error) + [UInt8(ascii: "\n")], to: target + "/" + name + ".error.json")
+            CrashPoint.reached("quarantine")
             try AtomicFile.publish(file.sourcePath, as: target + "/" + name)
         }
     }
@@ -247,6 +257,7 @@ final class RunExecution {
 
     func pay() throws {
         try PaymentStage(execution: self).run()
+        CrashPoint.reached("paid")
         record.phase = .reporting
         record.endedAt = RunClock.now()
         try store.updateRun(record)
@@ -257,7 +268,9 @@ final class RunExecution {
     func report() throws {
         let summary = try makeSummary()
         try AtomicFile.write(sortedJSON(summary, pretty: true) + [UInt8(ascii: "\n")], to: folder + "/summary.json")
+        CrashPoint.reached("summary-written")
         try AtomicFile.write(RunReport.html(summary: summary), to: folder + "/report.html")
+        CrashPoint.reached("report-written")
         record.phase = .completed
         try store.updateRun(record)
         log.info("run completed", metadata: ["claims": "\(summary.counts.claims)", "approved": "\(summary.counts.approved)",

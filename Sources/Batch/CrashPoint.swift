@@ -1,0 +1,23 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Named instants of a run where the crash test (`scripts/crash-test`) can kill the process
+/// with a real SIGKILL: `MEDCLAIMS_CRASH_AT=chunk-committed:3` dies the 3rd time the run passes
+/// that point. Unset (always, outside that test), a point costs one comparison.
+enum CrashPoint {
+    private nonisolated(unsafe) static var target: (name: String, count: Int)? = {
+        guard let raw = getenv("MEDCLAIMS_CRASH_AT").map({ String(cString: $0) }) else { return nil }
+        let parts = raw.split(separator: ":")
+        guard parts.count == 2, let n = Int(parts[1]), n > 0 else { return nil }
+        return (String(parts[0]), n)
+    }()
+    private nonisolated(unsafe) static var hits = 0
+
+    /// Runs only on the batch run's single thread.
+    static func reached(_ name: String) {
+        guard let target, target.name == name else { return }
+        hits += 1
+        if hits == target.count { kill(getpid(), SIGKILL) }
+    }
+}
