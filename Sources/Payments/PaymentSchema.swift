@@ -14,6 +14,10 @@ public enum PaymentSchema {
     /// Validates an XML file against the bundled pain.001.001.09 XSD (Bundle.module resource "pain.001.001.09.xsd",
     /// already in Sources/Payments/Resources and declared in Package.swift) with libxml2's xmlSchema* API. Returns the errors (empty = valid), each with line.
     ///
+    /// A file the XSD accepts is then reconciled (`PaymentTotals`): amounts are CNY with at
+    /// most 2 decimals, and `NbOfTxs`/`CtrlSum` at both levels equal the count and the exact
+    /// sum of the transactions — what the schema cannot express and a bank relies on.
+    ///
     /// Each error reads `line N: message`. The file is streamed (`xmlSchemaValidateFile`,
     /// SAX), never loaded whole. Throws when the schema cannot be loaded or the file cannot
     /// be read; a file that is not well-formed XML is not thrown but reported as errors.
@@ -56,6 +60,8 @@ public enum PaymentSchema {
             errors.append("line 0: the file is not valid (libxml2 code \(result))")
         }
         if collector.dropped > 0 { errors.append("… and \(collector.dropped) more errors") }
+        // Only a file the schema accepts has a known shape to reconcile.
+        if errors.isEmpty { errors = PaymentTotals.check(fileAt: path) }
         return errors
     }
 

@@ -28,6 +28,44 @@ import Testing
         #expect(errors.contains { $0.contains("InstdAmt") })
     }
 
+    @Test func anAmountWithThreeDecimalsIsReportedThoughTheXSDAllowsIt() throws {
+        // The XSD's amount type takes up to 5 fraction digits; CNY has 2, which the
+        // reconciliation after the XSD enforces.
+        let (path, bad) = try corrupted { $0.replacingOccurrences(of: ">0.29<", with: ">0.290<") }
+        let errors = try PaymentSchema.validate(fileAt: path)
+        #expect(lineNumbers(errors) == [try #require(line(of: "0.290", in: bad))])
+        #expect(errors[0].contains("0.290"))
+    }
+
+    @Test func aControlSumThatDoesNotMatchTheTransactionsIsReported() throws {
+        // Only the group header's CtrlSum changes: 5776.01 announced, 457566 + 120005 + 29 = 577600 fen held.
+        let (path, bad) = try corrupted { text in
+            var t = text
+            t.replaceSubrange(t.range(of: "<CtrlSum>5776.00</CtrlSum>")!, with: "<CtrlSum>5776.01</CtrlSum>")
+            return t
+        }
+        let errors = try PaymentSchema.validate(fileAt: path)
+        #expect(lineNumbers(errors) == [try #require(line(of: "5776.01", in: bad))])
+        #expect(errors[0].contains("5776.01") && errors[0].contains("5776.00"))
+    }
+
+    @Test func aPaymentInfoWhoseCountDoesNotMatchIsReported() throws {
+        // Drop the third transaction whole: the headers still announce 3 and 5776.00.
+        let (path, _) = try corrupted { text in
+            let start = text.range(of: "      <CdtTrfTxInf>", options: .backwards)!.lowerBound
+            let end = text.range(of: "      </CdtTrfTxInf>\n", options: .backwards)!.upperBound
+            return text.replacingCharacters(in: start..<end, with: "")
+        }
+        let errors = try PaymentSchema.validate(fileAt: path)
+        // NbOfTxs and CtrlSum wrong in PmtInf and in GrpHdr: 3 vs 2, 5776.00 vs 5775.71.
+        #expect(errors.count == 4)
+        // GrpHdr's NbOfTxs and CtrlSum are lines 7–8; PmtInf's are 16–17, after PmtInf (13),
+        // PmtInfId (14) and PmtMtd (15) (see the layout in Pain001Tests).
+        #expect(lineNumbers(errors).sorted() == [7, 8, 16, 17])
+        #expect(errors.contains { $0.contains("PmtInf NbOfTxs is 3 but it holds 2") })
+        #expect(errors.contains { $0.contains("GrpHdr CtrlSum is 5776.00 but the transactions add up to 5775.71") })
+    }
+
     @Test func aNegativeAmountIsReported() throws {
         let (path, bad) = try corrupted { $0.replacingOccurrences(of: ">0.29<", with: ">-0.29<") }
         let errors = try PaymentSchema.validate(fileAt: path)
