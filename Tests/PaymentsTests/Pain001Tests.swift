@@ -212,3 +212,18 @@ import Testing
         #expect(try run(xmllint, ["--noout", "--nonet", "--schema", officialXSD, path]).status == 0)
     }
 }
+
+@Suite struct Pain001VolumeTests {
+    @Test func fiveThousandTransfersStreamValidateAndReconcile() throws {
+        let folder = try temporaryFolder()
+        // Transfer i pays i fen: 1 + 2 + … + 5000 = 5000 × 5001 / 2 = 12502500 fen = 125025.00 yuan.
+        let transfers = (1...5000).map { i in
+            transfer("R20260302-0001-T" + String(1_000_000 + i).dropFirst(), person("患者\(i)"), Fen(i))
+        }
+        let w = try Pain001Writer(path: folder + "/v.xml", header: header(count: 5000, sum: 12_502_500))
+        for t in transfers { try w.append(t) }
+        try w.finish()
+        #expect(elementTexts(folder + "/v.xml", "CtrlSum") == ["125025.00", "125025.00"])
+        #expect(try PaymentSchema.validate(fileAt: folder + "/v.xml") == [])
+    }
+}
