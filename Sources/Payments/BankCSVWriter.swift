@@ -1,0 +1,94 @@
+import Domain
+import TextFormats
+
+/// The same transfers as a bank batch CSV: columns `seq,payee_acct,payee_name,bank_code,amount,currency,end_to_end_id,remark`
+/// (data.md), encoding UTF-8 or GB18030 (TextFormats.Transcoder), plus a trailer that lets the bank check count and total.
+///
+/// Layout (docs/payments.md): a header row with the column names, one row per transfer
+/// (`seq` from 1), then the trailer `TOTAL,,,,<sum>,CNY,<MsgId>,count=<n>`. Rows end in CRLF
+/// (RFC 4180); fields with a comma, a quote or a line break are quoted; text a spreadsheet
+/// would read as a formula gets a leading `'`. No byte-order mark.
+/// When any method throws, the file at `path` is incomplete and must be discarded.
+public final class BankCSVWriter {
+    public static let columns = ["seq", "payee_acct", "payee_name", "bank_code", "amount", "currency",
+                                 "end_to_end_id", "remark"]
+    /// The first field of the trailer row.
+    public static let trailerMarker = "TOTAL"
+
+    private let writer: BufferedFileWriter
+    private let transcoder: Transcoder?
+    private let messageId: String
+    private var tally: TransferTally
+    /// Reused for every row, so appending does not allocate fresh buffers each time.
+    private var row = ""
+    private var encoded: [UInt8] = []
+
+    public init(path: String, header: PaymentBatchHeader, encoding: TextEncoding) throws {
+        let h = try PreparedHeader(header)
+        tally = TransferTally(h)
+        messageId = h.messageId
+        transcoder = encoding == .utf8 ? nil : try Transcoder(from: .utf8, to: encoding)
+        writer = try BufferedFileWriter(path: path)
+        row.reserveCapacity(512)
+        try writeRow(Self.columns)
+    }
+
+    public func append(_ t: PaymentTransfer) throws {
+        let p = try PreparedTransfer(t)
+        try tally.admit(p.amount)
+        try writeRow([String(tally.count), p.account, p.name, p.bankCode, p.amount.yuan, "CNY", p.endToEndId,
+                      p.remittance], generated: Self.generatedInRow)
+    }
+
+    public func finish() throws {
+        try tally.close()
+        try writeRow([Self.trailerMarker, "", "", "", tally.sum.yuan, "CNY", messageId, "count=\(tally.count)"],
+                     generated: Self.generatedInTrailer)
+        try writer.sync()
+    }
+
+    private static let generatedInRow: Set<Int> = [0, 4, 5]
+    private static let generatedInTrailer: Set<Int> = [0, 4, 5, 7]
+
+    /// Writes one CSV row. Fields at the `generated` positions are made by this writer (seq,
+    /// amount, currency, the trailer's count) and are never neutralised.
+    private func writeRow(_ fields: [String], generated: Set<Int> = []) throws {
+        row.removeAll(keepingCapacity: true)
+        for (i, field) in fields.enumerated() {
+            if i > 0 { row += "," }
+            Self.appendField(&row, field, neutralise: !generated.contains(i))
+        }
+        row += "\r\n"
+        if let transcoder {
+            encoded.removeAll(keepingCapacity: true)
+            try row.withUTF8 { try transcoder.convert($0, into: &encoded, final: true) }
+            try writer.write(encoded)
+        } else {
+            try writer.write(row)
+        }
+    }
+
+    /// Characters that make a spreadsheet (Excel, LibreOffice, WPS) read a cell as a formula
+    /// when they come first (OWASP "CSV injection").
+    static let formulaStarters: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
+
+    /// One field: neutralised (a leading `'` before a formula starter), then quoted per
+    /// RFC 4180 when it holds a comma, a quote or a line break (quotes doubled).
+    static func appendField(_ row: inout String, _ field: String, neutralise: Bool) {
+        var text = field
+        if neutralise, let first = text.unicodeScalars.first, formulaStarters.contains(first) {
+            text = "'" + text
+        }
+        let needsQuotes = text.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"")
+            || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }
+        guard needsQuotes else {
+            row += text
+            return
+        }
+        row += "\""
+        for scalar in text.unicodeScalars {
+            if scalar == "\"" { row += "\"\"" } else { row.unicodeScalars.append(scalar) }
+        }
+        row += "\""
+    }
+}
