@@ -1,6 +1,12 @@
 #ifndef MEDCLAIMS_CLIBXML2_SHIM_H
 #define MEDCLAIMS_CLIBXML2_SHIM_H
 
+/* Debian's libxml2 is built with ICU, and its encoding.h then includes ICU's headers, which
+   clash with the ICU copy inside Foundation in any Swift module that imports both. We never
+   touch the ICU-specific members, so the headers are read as if ICU were off. */
+#include <libxml/xmlversion.h>
+#undef LIBXML_ICU_ENABLED
+
 #include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
 #include <libxml/xmlerror.h>
