@@ -13,13 +13,6 @@ struct PaymentStage {
 
     static func messageId(runId: String) -> String { "MC-" + runId }
 
-    static func fileName(for format: PaymentFileFormat) -> String {
-        switch format {
-        case .pain001: return "payments.pain001.xml"
-        case .csv: return "payments.csv"
-        }
-    }
-
     func run() throws {
         let record = execution.record
         let store = execution.store
@@ -44,7 +37,7 @@ struct PaymentStage {
 
         var written: [(temporary: String, final: String)] = []
         for format in config.paymentFormats {
-            let final = execution.folder + "/" + Self.fileName(for: format)
+            let final = execution.folder + "/" + format.fileName
             let temporary = AtomicFile.temporaryPath(for: final)
             switch format {
             case .pain001:
@@ -56,7 +49,7 @@ struct PaymentStage {
                     try? FileManager.default.removeItem(atPath: temporary)
                     execution.log.error("payment file failed validation", metadata: ["errors": .string(problems.joined(separator: "; "))])
                     throw BatchError.failed("""
-                        \(Self.fileName(for: format)) does not validate against pain.001.001.09; nothing was released:
+                        \(format.fileName) does not validate against pain.001.001.09; nothing was released:
                         \(problems.prefix(10).joined(separator: "\n"))
                         """)
                 }

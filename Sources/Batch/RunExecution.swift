@@ -299,7 +299,7 @@ final class RunExecution {
         if !transfers.isEmpty {
             payments.msgId = PaymentStage.messageId(runId: record.id)
             if !runner.request.dryRun {
-                payments.files = runner.config.paymentFormats.map(PaymentStage.fileName(for:))
+                payments.files = runner.config.paymentFormats.map(\.fileName)
             }
         }
         return RunSummary(
