@@ -1,2 +1,0 @@
-import Domain
-public enum RunReport { public static func html(summary: RunSummary) -> String { "" } }
