@@ -247,41 +247,39 @@ public enum Audit {
         ])
     }
 
+    /// One row per claim, its reasons on an indented line under it: the ids stay whole and
+    /// the reasons get the terminal's width.
     static func listingTable(_ rows: [AuditRow], width: Int) -> String {
         typealias C = TextTable.Column
         var table = TextTable([
             C(title: "setl_id", maxWidth: 28, minWidth: 12),
             C(title: "status", maxWidth: 8),
             C(title: "enddate", maxWidth: 10),
-            C(title: "institution", maxWidth: 12, minWidth: 8),
+            C(title: "institution", maxWidth: 16, minWidth: 8),
             C(title: "region", maxWidth: 6),
             C(title: "person", maxWidth: 20, minWidth: 8),
-            C(title: "claimed", alignment: .right, maxWidth: 14),
-            C(title: "refused/reduced", alignment: .right, maxWidth: 14),
-            C(title: "reasons", maxWidth: 80, minWidth: 16),
+            C(title: "not paid", alignment: .right, maxWidth: 14),
         ])
-        var claimed: Fen = 0
-        var affected: Fen = 0
+        var notPaid: Fen = 0
         for row in rows {
-            claimed += row.claimedAmt?.fen ?? 0
             let amount = row.refusedAmt ?? row.reducedAmt
-            affected += amount?.fen ?? 0
+            notPaid += amount?.fen ?? 0
             table.rows.append([
                 row.setlId, row.status.rawValue, row.enddate ?? "", row.fixmedinsCode ?? "", row.insuAdmdvs ?? "",
-                row.psnNo ?? "", row.claimedAmt?.description ?? "", amount?.description ?? "", reasonsCell(row),
+                row.psnNo ?? "", amount?.description ?? "",
             ])
+            table.notes.append(reasonsNote(row))
         }
-        table.footer = [["\(rows.count) claim\(rows.count == 1 ? "" : "s")", "", "", "", "", "",
-                         claimed.yuan, affected.yuan, ""]]
+        table.footer = [["\(rows.count) claim\(rows.count == 1 ? "" : "s")", "", "", "", "", "", notPaid.yuan]]
         return table.render(maxWidth: width)
     }
 
     /// A rejection shows its reason with the detail (the first thing an auditor asks);
     /// a reduced claim its codes, counted.
-    private static func reasonsCell(_ row: AuditRow) -> String {
+    private static func reasonsNote(_ row: AuditRow) -> String {
         if row.status == .rejected, let first = row.reasons.first {
             let more = row.reasons.count > 1 ? " (+\(row.reasons.count - 1) more)" : ""
-            return "\(first.code.rawValue): \(first.detail)\(more)"
+            return "\(first.code.rawValue)\(more): \(first.detail)"
         }
         var counts: [ReasonCode: Int] = [:]
         for r in row.reasons { counts[r.code, default: 0] += 1 }

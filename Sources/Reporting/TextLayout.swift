@@ -128,6 +128,9 @@ struct TextTable {
 
     var columns: [Column]
     var rows: [[String]] = []
+    /// A line of text under a row, indented, as wide as the terminal allows (a rejection's
+    /// reason, too long for a column).
+    var notes: [String?] = []
     /// Rows drawn under a rule after the others (totals).
     var footer: [[String]] = []
 
@@ -157,7 +160,12 @@ struct TextTable {
         }
         let rule = String(repeating: "-", count: total())
         var out = [line(all[0]), rule]
-        out += all[1..<(1 + rows.count)].map(line)
+        for (i, cells) in all[1..<(1 + rows.count)].enumerated() {
+            out.append(line(cells))
+            if i < notes.count, let note = notes[i] {
+                out.append("    " + TextLayout.truncate(TextLayout.singleLine(note), to: maxWidth - 4))
+            }
+        }
         if !footer.isEmpty {
             out.append(rule)
             out += all[(1 + rows.count)...].map(line)
