@@ -72,10 +72,10 @@ public enum Statement {
             s.amount("  in cash (psn_cash_pay)", r.psnCashPay)
 
             s.section("PAYMENT")
-            s.amount("Payable: funds \(r.fundPaySumamt) + personal account \(r.acctPay)", r.payable, strong: true)
+            s.amount("Payable: funds \(r.fundPaySumamt) + personal account \(r.acctPay)", r.payable)
             if let p = r.payee {
-                s.field("Paid to", "\(p.kind == .person ? "person" : "institution") \(p.id) \(p.name)")
-                s.field("Account", "\(p.account), bank \(p.bankCode)")
+                s.field("Paid to", "\(p.kind == .person ? "person" : "institution") \(p.id) \(p.name)", indent: 2)
+                s.field("Account", "\(p.account), bank \(p.bankCode)", indent: 2)
             }
             s.paragraph(inShort(r), indent: 2)
         }
@@ -175,11 +175,11 @@ private struct StatementWriter {
         put(name)
     }
 
-    mutating func field(_ label: String, _ value: String) {
-        let lines = TextLayout.wrap(value, columns: width - labelWidth,
-                                    indent: "")
-        put(TextLayout.pad(label, to: labelWidth) + lines[0])
-        for l in lines.dropFirst() { put(String(repeating: " ", count: labelWidth) + l) }
+    mutating func field(_ label: String, _ value: String, indent: Int = 0) {
+        let pad = String(repeating: " ", count: indent)
+        let lines = TextLayout.wrap(value, columns: width - indent - labelWidth)
+        put(pad + TextLayout.pad(label, to: labelWidth) + lines[0])
+        for l in lines.dropFirst() { put(pad + String(repeating: " ", count: labelWidth) + l) }
     }
 
     mutating func paragraph(_ value: String, indent: Int) {
