@@ -76,19 +76,18 @@ public enum RunReport {
     }
 
     private static func statusSection(_ h: inout HTML, _ s: RunSummary) {
-        h.raw("<section>\n<h2>Claims by status</h2>\n<div class=\"pair\">\n<div>\n")
+        h.raw("<section>\n<h2>Claims by status</h2>\n")
         h.raw(BarChart.svg(title: "Claims by status", colour: nil, bars: [
             BarChart.Bar(label: "approved", value: Int64(s.counts.approved), shown: "\(s.counts.approved)",
                          colour: Palette.approved),
             BarChart.Bar(label: "rejected", value: Int64(s.counts.rejected), shown: "\(s.counts.rejected)",
                          colour: Palette.rejected),
         ]))
-        h.raw("</div>\n<div>\n")
         h.table(["status", "claims"], numeric: [1], rows: [
             ["approved", "\(s.counts.approved)"],
             ["rejected", "\(s.counts.rejected)"],
         ], footer: ["all claims", "\(s.counts.claims)"])
-        h.raw("</div>\n</div>\n</section>\n")
+        h.raw("</section>\n")
     }
 
     /// Reasons by how often they occur, most first; equal counts in the order rules.md checks them.
@@ -242,8 +241,7 @@ public enum RunReport {
     .figure .label { font-size: 11px; text-transform: uppercase; letter-spacing: 0.06em; color: var(--muted); font-weight: 600; }
     .figure .value { font-size: 21px; font-weight: 650; font-variant-numeric: tabular-nums; margin-top: 2px; }
     .figure .note { font-size: 12px; color: var(--muted); }
-    .pair { display: grid; grid-template-columns: 3fr 2fr; gap: 32px; align-items: start; }
-    svg.chart { display: block; width: 100%; height: auto; margin: 4px 0 12px; }
+    svg.chart { display: block; max-width: 100%; height: auto; margin: 4px 0 14px; }
     svg.chart text { font-size: 12px; fill: var(--ink); }
     svg.chart text.value { font-variant-numeric: tabular-nums; font-weight: 600; }
     svg.chart line.axis { stroke: #8C959F; stroke-width: 1; }
@@ -287,12 +285,12 @@ enum BarChart {
     }
 
     static let width = 720
-    static let labelWidth = 260
+    static let labelWidth = 280
     static let barMax = 340
     static let rowHeight = 26
     static let barHeight = 16
     /// Labels longer than this many display columns are cut (the full text is the tooltip).
-    static let labelColumns = 38
+    static let labelColumns = 40
 
     /// The length of a bar in pixels: `value / max × barMax`, rounded down, at least 1 for a
     /// value above zero so it does not vanish.

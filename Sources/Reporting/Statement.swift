@@ -83,8 +83,9 @@ public enum Statement {
         let codes = allCodes(r)
         if !codes.isEmpty {
             s.section("THE REASONS EXPLAINED")
-            for code in codes {
+            for (i, code) in codes.enumerated() {
                 let t = ReasonTexts.entry(for: code)
+                if i > 0 { s.blank() }
                 s.paragraph("\(code.rawValue): \(t.title)", indent: 2)
                 s.labelled("Applies when", t.trigger)
                 s.labelled("Basis", t.basis)

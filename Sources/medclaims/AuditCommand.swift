@@ -65,17 +65,17 @@ struct AuditCommand: ParsableCommand {
 
     func validate() throws {
         for (name, value) in [("--from", from), ("--to", to)] {
-            if let value, Day(value) == nil { throw ValidationError("\(name) '\(value)' is not a date YYYY-MM-DD") }
+            if let value, Day(value) == nil { throw usageError("audit", "\(name) '\(value)' is not a date YYYY-MM-DD") }
         }
         for code in reasons where ReasonCode(rawValue: code) == nil {
-            throw ValidationError("--reason '\(code)' is not a reason code (\(ReasonCode.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw usageError("audit", "--reason '\(code)' is not a reason code (\(ReasonCode.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        if let mode, SettlementMode(rawValue: mode) == nil { throw ValidationError("--mode must be manual or direct") }
-        if let status, ClaimStatus(rawValue: status) == nil { throw ValidationError("--status must be approved or rejected") }
+        if let mode, SettlementMode(rawValue: mode) == nil { throw usageError("audit", "--mode must be manual or direct") }
+        if let status, ClaimStatus(rawValue: status) == nil { throw usageError("audit", "--status must be approved or rejected") }
         if let summary, AuditGrouping(rawValue: summary) == nil {
-            throw ValidationError("--summary must be reason, institution or region")
+            throw usageError("audit", "--summary must be reason, institution or region")
         }
-        if AuditOutput(rawValue: format) == nil { throw ValidationError("--format must be table, json or csv") }
+        if AuditOutput(rawValue: format) == nil { throw usageError("audit", "--format must be table, json or csv") }
     }
 
     func run() throws {
@@ -122,6 +122,13 @@ final class StandardOutput {
         FileHandle.standardOutput.write(Data(buffer))
         buffer.removeAll(keepingCapacity: true)
     }
+}
+
+/// A usage error: said on stderr, exit code 2 (`ExitCodes.refused`: nothing was read), not
+/// ArgumentParser's 64, so every command answers a bad invocation the same way.
+func usageError(_ command: String, _ message: String) -> ExitCode {
+    StandardError.write("medclaims \(command): \(message)\nSee 'medclaims \(command) --help'.\n")
+    return ExitCode(ExitCodes.refused)
 }
 
 enum StandardError {

@@ -33,7 +33,7 @@ struct Explain: ParsableCommand {
     var format: String = "text"
 
     func validate() throws {
-        guard format == "text" || format == "json" else { throw ValidationError("--format must be text or json") }
+        guard format == "text" || format == "json" else { throw usageError("explain", "--format must be text or json") }
     }
 
     func run() throws {
@@ -41,7 +41,7 @@ struct Explain: ParsableCommand {
             try explainSubmission(file: target, claim: claim, workspace: workspace, format: format)
             return
         }
-        if claim != nil { throw ValidationError("--claim goes with a submission file, not a settlement id") }
+        if claim != nil { throw usageError("explain", "--claim goes with a submission file, not a settlement id") }
         let directory = runs ?? (workspace as NSString).appendingPathComponent("out/runs")
         let found: ClaimResult?
         do {

@@ -42,14 +42,14 @@ import Testing
         let html = RunReport.html(summary: try Fixture.summary())
         // Institutions by rejected amount: 1234.50 is the longest bar, 340 px;
         // 560.00 → 56000 × 340 / 123450 = 154.2 → 154.
-        #expect(html.contains("width=\"340\" height=\"16\" rx=\"2\" fill=\"#D55E00\"/><text class=\"value\" x=\"606\" y=\"21\">1234.50<"))
-        #expect(html.contains("width=\"154\" height=\"16\" rx=\"2\" fill=\"#D55E00\"/><text class=\"value\" x=\"420\" y=\"47\">560.00<"))
+        #expect(html.contains("width=\"340\" height=\"16\" rx=\"2\" fill=\"#D55E00\"/><text class=\"value\" x=\"626\" y=\"21\">1234.50<"))
+        #expect(html.contains("width=\"154\" height=\"16\" rx=\"2\" fill=\"#D55E00\"/><text class=\"value\" x=\"440\" y=\"47\">560.00<"))
         // Funds: 310100 5860.66 is 340; 390100 450.00 → 45000 × 340 / 586066 = 26.1 → 26;
         // personal accounts 1500.00 → 150000 × 340 / 586066 = 87.0 → 87.
-        #expect(html.contains("width=\"26\" height=\"16\" rx=\"2\" fill=\"#009E73\"/><text class=\"value\" x=\"292\" y=\"47\">450.00<"))
-        #expect(html.contains("width=\"87\" height=\"16\" rx=\"2\" fill=\"#56B4E9\"/><text class=\"value\" x=\"353\" y=\"73\">1500.00<"))
+        #expect(html.contains("width=\"26\" height=\"16\" rx=\"2\" fill=\"#009E73\"/><text class=\"value\" x=\"312\" y=\"47\">450.00<"))
+        #expect(html.contains("width=\"87\" height=\"16\" rx=\"2\" fill=\"#56B4E9\"/><text class=\"value\" x=\"373\" y=\"73\">1500.00<"))
         // Claims: 4 approved (340), 2 rejected (170).
-        #expect(html.contains("width=\"170\" height=\"16\" rx=\"2\" fill=\"#D55E00\"/><text class=\"value\" x=\"436\" y=\"47\">2<"))
+        #expect(html.contains("width=\"170\" height=\"16\" rx=\"2\" fill=\"#D55E00\"/><text class=\"value\" x=\"456\" y=\"47\">2<"))
         #expect(BarChart.length(1, max: Int64.max) == 1)
         #expect(BarChart.length(0, max: 10) == 0)
         #expect(BarChart.length(Int64.max, max: Int64.max) == 340)
