@@ -176,7 +176,9 @@ private struct StatementWriter {
         put(name)
     }
 
+    /// A labelled value; an empty one (a field a rejected claim could not read) is left out.
     mutating func field(_ label: String, _ value: String, indent: Int = 0) {
+        guard !value.isEmpty else { return }
         let pad = String(repeating: " ", count: indent)
         let lines = TextLayout.wrap(value, columns: width - indent - labelWidth)
         put(pad + TextLayout.pad(label, to: labelWidth) + lines[0])
@@ -199,7 +201,10 @@ private struct StatementWriter {
     mutating func reason(_ reason: Reason, indent: Int) {
         let pad = String(repeating: " ", count: indent)
         let title = ReasonTexts.entry(for: reason.code).title
-        paragraph("\(reason.code.rawValue) (\(title)): \(reason.detail)", indent: indent)
+        for l in TextLayout.wrap("\(reason.code.rawValue) (\(title)): \(reason.detail)", columns: width - indent,
+                                 indent: "  ") {
+            put(pad + l)
+        }
         for l in TextLayout.wrap("basis: \(reason.basis)", columns: width - indent - 2) { put(pad + "  " + l) }
     }
 
