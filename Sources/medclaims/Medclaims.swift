@@ -7,7 +7,7 @@ struct Medclaims: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "medclaims",
         abstract: "Reimburse cross-region medical care: check, adjudicate, pay and report hospital invoice exports.",
-        subcommands: [Check.self, Explain.self, Run.self, Reprocess.self, Status.self, Audit.self]
+        subcommands: [Check.self, Explain.self, Run.self, Reprocess.self, Status.self, AuditCommand.self]
     )
 }
 
