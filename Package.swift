@@ -64,8 +64,8 @@ let package = Package(
         .testTarget(name: "AdjudicationTests", dependencies: ["Adjudication", "Domain", "Reference"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Domain", "TextFormats"]),
         .testTarget(name: "ReferenceTests", dependencies: ["Reference", "Domain"]),
-        .testTarget(name: "PaymentsTests", dependencies: ["Payments", "Domain", "CLibXML2"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Domain"]),
-        .testTarget(name: "BatchTests", dependencies: ["Batch", "RunState", "Domain"]),
+        .testTarget(name: "PaymentsTests", dependencies: ["Payments", "Domain", "TextFormats", "CLibXML2"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Domain", "TextFormats"], exclude: ["Fixtures"]),
+        .testTarget(name: "BatchTests", dependencies: ["Batch", "RunState", "Domain", "Payments", "Reporting"]),
     ]
 )
