@@ -1,0 +1,86 @@
+import Domain
+
+/// Refund netting (rules.md §2 and "Netting"): lines of the same `code` and numerically equal
+/// `pric` are merged, refund or not. The merged line keeps the position, `sn`, `name` and
+/// `time` of the group's first line with `cnt > 0`; a net `cnt` of zero drops the group
+/// silently; a net `cnt` below zero makes the claim `INVALID_DATA`.
+enum Netting {
+    enum Outcome {
+        case netted([FeeLine])
+        case invalid(Reason)
+    }
+
+    private struct Key: Hashable {
+        let code: String
+        let pric: MicroYuan
+    }
+
+    private struct Group {
+        var cnt: Quantity4 = 0
+        var amount: Fen = 0
+        /// Index in the submitted lines of the first line with `cnt > 0`.
+        var representative: Int?
+        /// Index of the group's first line, whatever its sign (for error messages).
+        var first: Int
+    }
+
+    static func net(_ lines: [FeeLine], submission: String) -> Outcome {
+        // Most claims have no refund: nothing to merge when every (code, pric) is distinct and
+        // every cnt is positive. The general path below handles that too; this keeps the
+        // common case from building a dictionary per claim.
+        if lines.allSatisfy({ $0.cnt > 0 }) && !hasRepeatedKey(lines) { return .netted(lines) }
+
+        var index: [Key: Int] = [:]
+        var groups: [Group] = []
+        for (i, line) in lines.enumerated() {
+            let key = Key(code: line.code, pric: line.pric)
+            let g: Int
+            if let existing = index[key] {
+                g = existing
+            } else {
+                g = groups.count
+                index[key] = g
+                groups.append(Group(first: i))
+            }
+            groups[g].cnt += line.cnt
+            groups[g].amount += line.amount
+            if groups[g].representative == nil && line.cnt > 0 { groups[g].representative = i }
+        }
+
+        var merged: [(position: Int, line: FeeLine)] = []
+        for group in groups {
+            let firstLine = lines[group.first]
+            if group.cnt < 0 || (group.cnt > 0 && group.amount < 0) {
+                let what = group.cnt < 0
+                    ? "net cnt \(Text.quantity(group.cnt))"
+                    : "net amount \(group.amount.yuan)"
+                return .invalid(Reason(
+                    .invalidData,
+                    detail: "refund lines of code \(firstLine.code) at pric \(Text.price(firstLine.pric)) net below zero: \(what)",
+                    basis: "submission \(submission) line \(firstLine.sourceLine); data.md: refunds that net a code below zero"))
+            }
+            guard group.cnt > 0, let r = group.representative else { continue }  // net zero: dropped
+            var line = lines[r]
+            line.cnt = group.cnt
+            line.amount = group.amount
+            merged.append((r, line))
+        }
+        merged.sort { $0.position < $1.position }
+        return .netted(merged.map(\.line))
+    }
+
+    private static func hasRepeatedKey(_ lines: [FeeLine]) -> Bool {
+        if lines.count < 2 { return false }
+        if lines.count <= 32 {  // quadratic but allocation-free for the usual 20 lines
+            for i in 1..<lines.count {
+                for j in 0..<i where lines[i].pric == lines[j].pric && lines[i].code == lines[j].code {
+                    return true
+                }
+            }
+            return false
+        }
+        var seen = Set<Key>()
+        for line in lines where !seen.insert(Key(code: line.code, pric: line.pric)).inserted { return true }
+        return false
+    }
+}

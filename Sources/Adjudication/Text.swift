@@ -1,0 +1,36 @@
+import Domain
+
+/// How numbers appear in a reason's detail, and the basis strings that point into policy.yaml.
+enum Text {
+    /// A unit price with at least two and at most six decimals: `180.00`, `12.3456`.
+    static func price(_ value: MicroYuan) -> String {
+        var text = DecimalText.format(value, scale: Scale.price)
+        // Keep two decimals, trim the rest of the trailing zeros.
+        while text.hasSuffix("0"), let dot = text.firstIndex(of: "."), text.distance(from: dot, to: text.endIndex) > 3 {
+            text.removeLast()
+        }
+        return text
+    }
+
+    static func quantity(_ value: Quantity4) -> String { DecimalText.format(value, trimmingScale: Scale.quantity) }
+
+    /// `8750` → `87.5%`.
+    static func percent(_ value: BasisPoints) -> String { DecimalText.format(value, trimmingScale: Scale.percent) + "%" }
+
+    static func proportion(_ value: PartsPerMillion) -> String {
+        DecimalText.format(value, trimmingScale: Scale.proportion)
+    }
+}
+
+/// Key paths into policy.yaml, as an auditor would look them up.
+enum PolicyPath {
+    static func region(_ region: String) -> String { "policy.yaml regions.\(region)" }
+
+    static func scheme(_ code: String, _ insutype: Insutype) -> String {
+        region(code) + ".schemes.\(insutype.rawValue)"
+    }
+
+    static func group(_ code: String, _ insutype: Insutype, _ name: String) -> String {
+        scheme(code, insutype) + ".groups.\(name)"
+    }
+}
