@@ -61,7 +61,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
-        .testTarget(name: "AdjudicationTests", dependencies: ["Adjudication", "Domain", "Reference"]),
+        .testTarget(name: "AdjudicationTests", dependencies: ["Adjudication", "Domain", "Reference", "TextFormats"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Domain", "TextFormats"]),
         .testTarget(name: "ReferenceTests", dependencies: ["Reference", "Domain"]),
         .testTarget(name: "PaymentsTests", dependencies: ["Payments", "Domain", "TextFormats", "CLibXML2"]),

@@ -327,7 +327,7 @@ final class ResultLog {
     init(path: String, committed: Int64) throws {
         if !FileManager.default.fileExists(atPath: path) {
             guard committed == 0 else { throw BatchError.failed("\(path) is missing but the state says \(committed) bytes were committed") }
-            FileManager.default.createFile(atPath: path, contents: nil)
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
         }
         guard truncate(path, off_t(committed)) == 0 else {
             throw BatchError.failed("cannot cut \(path) back to its checkpoint")
