@@ -1,5 +1,6 @@
 import ArgumentParser
 import Domain
+import Batch
 import Foundation
 import Reporting
 
@@ -86,15 +87,27 @@ struct Explain: ParsableCommand {
         return String(decoding: try encoder.encode(Explained(result: result, reasonTexts: texts)), as: UTF8.self) + "\n"
     }
 
-    // MARK: - Explaining a submission file (to be filled in by the batch/adjudication work)
+    // MARK: - Explaining a submission file
 
-    /// LEAD: load the workspace (config + reference data), ingest `file`, adjudicate each claim
-    /// (or only `claim`, an mdtrt_id) against the reference data and the recorded state
-    /// without writing anything, build `ClaimResult(runId: "explain", …)` for each and print
-    /// `Statement.render` (or `Self.json`) for it. Until ingest and adjudication are wired
-    /// in, this says so and fails.
+    /// Adjudicates the submission's claims (or only `claim`, an mdtrt_id) against the
+    /// workspace's reference data with empty accumulators, records nothing, and prints each
+    /// claim's statement.
     func explainSubmission(file: String, claim: String?, workspace: String, format: String) throws {
-        StandardError.write("medclaims explain: explaining a submission file needs the ingest stage, which this build does not have yet; give a setl_id from out/runs/*/results.jsonl instead\n")
-        throw ExitCode(ExitCodes.failure)
+        let root = URL(fileURLWithPath: workspace).standardizedFileURL.path
+        let results: [ClaimResult]
+        do {
+            results = try SubmissionExplainer.explain(file: file, mdtrtId: claim, workspace: root, configPath: nil)
+        } catch let error as BatchError {
+            throw batchExitCode(for: error)
+        }
+        guard !results.isEmpty else {
+            StandardError.write("medclaims explain: no claim\(claim.map { " with mdtrt_id \($0)" } ?? "") in \(file)\n")
+            throw ExitCode(ExitCodes.failure)
+        }
+        let out = StandardOutput()
+        for result in results {
+            out.write(format == "json" ? try Self.json(result) : Statement.render(result) + "\n")
+        }
+        out.flush()
     }
 }
