@@ -42,7 +42,7 @@ public struct CheckFinding: Hashable, Sendable, Codable {
 }
 
 /// The check of one file.
-public struct FileCheck: Hashable, Sendable, Codable {
+public struct FileCheck: Hashable, Sendable, Encodable {
     public var file: String
     public var format: SubmissionFormat?
     public var submission: String?
@@ -60,7 +60,22 @@ public struct FileCheck: Hashable, Sendable, Codable {
     public var hasErrors: Bool { errors > 0 }
 
     enum CodingKeys: String, CodingKey {
-        case file, format, submission, refused, refusal, claims, invalidClaims, lines, findings
+        case file, format, submission, refused, refusal, claims, invalidClaims, lines, errors, warnings, findings
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(file, forKey: .file)
+        try container.encodeIfPresent(format, forKey: .format)
+        try container.encodeIfPresent(submission, forKey: .submission)
+        try container.encode(refused, forKey: .refused)
+        try container.encodeIfPresent(refusal, forKey: .refusal)
+        try container.encode(claims, forKey: .claims)
+        try container.encode(invalidClaims, forKey: .invalidClaims)
+        try container.encode(lines, forKey: .lines)
+        try container.encode(errors, forKey: .errors)
+        try container.encode(warnings, forKey: .warnings)
+        try container.encode(findings, forKey: .findings)
     }
 }
 
@@ -76,7 +91,7 @@ extension FileRefusal {
 
 /// What `medclaims check FILE...` prints: per file the claims and lines read and every error,
 /// without touching any state.
-public struct CheckReport: Hashable, Sendable, Codable {
+public struct CheckReport: Hashable, Sendable, Encodable {
     public var files: [FileCheck]
 
     public var hasErrors: Bool { files.contains { $0.hasErrors } }

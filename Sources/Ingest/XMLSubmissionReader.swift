@@ -12,6 +12,7 @@ public let submissionNamespace = "urn:medclaims:submission:1"
 /// The first error libxml2 reports while a file is read (warnings are ignored).
 final class XMLErrorCollector {
     var message: String?
+    var code: Int32 = 0
     var line: Int?
     var column: Int?
 
@@ -19,7 +20,8 @@ final class XMLErrorCollector {
         guard message == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
         var text = error.pointee.message.map { String(cString: $0) } ?? "unknown libxml2 error"
         while text.last == "\n" || text.last == " " { text.removeLast() }
-        message = text
+        message = text.split(separator: "\n").joined(separator: "; ")
+        code = error.pointee.code
         line = error.pointee.line > 0 ? Int(error.pointee.line) : nil
         column = error.pointee.int2 > 0 ? Int(error.pointee.int2) : nil
     }
@@ -141,6 +143,7 @@ struct XMLSubmissionReader {
             }
         }
         // Whatever follows the root must still be well-formed (libxml2 reports extra content).
+        cursor.rootClosed = true
         while try cursor.read() {}
         return summary
     }
@@ -301,6 +304,8 @@ struct XMLCursor {
     /// line of an element in 16 bits; with `XML_PARSE_BIG_LINES` a text node keeps the full
     /// line, and the text before an element ends on the element's line.
     private var lastTextLine = 1
+    /// `</submission>` was read: from then on only comments and blanks may follow.
+    var rootClosed = false
 
     init(reader: xmlTextReaderPtr, collector: XMLErrorCollector, path: String, displayName: String) {
         self.reader = reader
@@ -349,7 +354,11 @@ struct XMLCursor {
     }
 
     private func parserRefusal() -> FileRefusal {
-        let message = collector.message ?? "an error libxml2 did not describe"
+        var message = collector.message ?? "an error libxml2 did not describe"
+        // libxml2's push parser words a file cut short as "Extra content at the end".
+        if collector.code == Int32(XML_ERR_DOCUMENT_END.rawValue) && !rootClosed {
+            message = "the end of the file before </submission> (is the file cut short?)"
+        }
         let expected: String
         if message.contains("encoding") || message.contains("UTF-8") || message.contains("Char 0x") {
             expected = "text in the encoding the XML declaration names (UTF-8 when it names none)"

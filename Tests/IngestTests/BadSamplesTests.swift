@@ -54,6 +54,27 @@ import Glibc
         #expect(refusal?.column != nil)
     }
 
+    @Test func hugeTextNode() throws {
+        // 11 MB of name: over libxml2's 10 MB limit on a text node (no XML_PARSE_HUGE).
+        let path = Paths.temporaryFolder() + "/huge-text.xml"
+        let name = String(repeating: "张", count: 11 << 20 / 3)
+        try Paths.write("""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <submission xmlns="urn:medclaims:submission:1" id="HUGE" submitted="2026-03-01" mode="manual">
+              <claim>
+                <psn_name>\(name)</psn_name>
+              </claim>
+            </submission>
+
+            """, to: path)
+        let started = ContinuousClock.now
+        let outcome = try readSubmission(path)
+        #expect(outcome.refusal?.expected.contains("within the parser's limits") == true, "\(String(describing: outcome.refusal))")
+        #expect(outcome.refusal?.found.contains("huge text node") == true)
+        #expect(outcome.claims.isEmpty)
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+
     @Test func xmlDeclaredUTF8WrittenInGBK() throws {
         // 张伟 on line 7 is GBK bytes in a file that declares (and defaults to) UTF-8.
         _ = try refused("bad-encoding.xml", line: 7, expected: "encoding")
