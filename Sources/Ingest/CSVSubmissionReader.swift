@@ -162,10 +162,13 @@ struct CSVSubmissionReader {
         index < row.count ? row.string(index) : ""
     }
 
-    /// Blank rows are skipped (data.md): an empty line, or a row of empty fields only (what a
-    /// spreadsheet writes for an empty row).
+    /// Blank rows are skipped (data.md): an empty line, or a row of empty (or blank) fields
+    /// only, which is what a spreadsheet writes for an empty row.
     private func isBlank(_ row: CSVRecord) -> Bool {
-        for index in 0..<row.count where !row.isEmpty(index) { return false }
+        for index in 0..<row.count where !row.isEmpty(index) {
+            let blank = row.withField(index) { $0.allSatisfy { $0 == 0x20 || $0 == 0x09 } }
+            if !blank { return false }
+        }
         return true
     }
 

@@ -85,7 +85,7 @@ struct XMLSubmissionReader {
             if cursor.nodeType == XML_READER_TYPE_ELEMENT { break }
             try cursor.refuseDoctype()
         }
-        guard cursor.localName == "submission", cursor.namespace == submissionNamespace else {
+        guard cursor.localName == "submission", cursor.inSubmissionNamespace else {
             let found = cursor.namespace.map { "<\(cursor.localName)> in namespace \($0)" } ?? "<\(cursor.localName)> in no namespace"
             throw cursor.refusal(expected: "root <submission> in namespace \(submissionNamespace)", found: found)
         }
@@ -123,8 +123,10 @@ struct XMLSubmissionReader {
             while try cursor.read() {
                 if cursor.nodeType == XML_READER_TYPE_END_ELEMENT && cursor.depth == 0 { break }
                 if cursor.nodeType == XML_READER_TYPE_ELEMENT {
-                    guard cursor.localName == "claim", cursor.namespace == submissionNamespace else {
-                        throw cursor.refusal(expected: "<claim> inside <submission>", found: "<\(cursor.localName)>")
+                    guard cursor.localName == "claim", cursor.inSubmissionNamespace else {
+                        let found = cursor.inSubmissionNamespace
+                            ? "<\(cursor.localName)>" : "<\(cursor.localName)> in namespace \(cursor.namespace ?? "none")"
+                        throw cursor.refusal(expected: "<claim> inside <submission>", found: found)
                     }
                     var raw = try readClaim(&cursor)
                     raw[.submitted] = RawValue(text: submittedText, line: rootLine)
@@ -180,7 +182,7 @@ struct XMLSubmissionReader {
             guard cursor.nodeType == XML_READER_TYPE_ELEMENT else { continue }
             let line = cursor.line
             let name = cursor.localName
-            guard cursor.namespace == submissionNamespace else {
+            guard cursor.inSubmissionNamespace else {
                 raw.problems.append(FieldProblem(field: name, value: "", line: line,
                                                  message: "is an element from another namespace (\(cursor.namespace ?? "none"))"))
                 try cursor.skipSubtree()
@@ -273,7 +275,7 @@ struct XMLSubmissionReader {
                 continue
             }
             guard cursor.nodeType == XML_READER_TYPE_ELEMENT else { continue }
-            guard cursor.localName == "fee", cursor.namespace == submissionNamespace else {
+            guard cursor.localName == "fee", cursor.inSubmissionNamespace else {
                 raw.problems.append(FieldProblem(field: cursor.localName, value: "", line: cursor.line,
                                                  message: "is not a <fee/> (unknown element inside <fees>)"))
                 try cursor.skipSubtree()
@@ -389,6 +391,12 @@ struct XMLCursor {
             p += 1
         }
         return true
+    }
+
+    /// Compared in C: the namespace of every element is checked, and a Swift String of the
+    /// URI would be a heap allocation each time.
+    var inSubmissionNamespace: Bool {
+        xmlStrEqual(xmlTextReaderConstNamespaceUri(reader), submissionNamespace) == 1
     }
 
     var depth: Int32 { xmlTextReaderDepth(reader) }

@@ -44,6 +44,16 @@ import Testing
         #expect(outcome.valid.first?.invoiceAmount == 10_00)
     }
 
+    @Test func rowsOfBlankFieldsAreSkipped() throws {
+        let folder = Paths.temporaryFolder()
+        let path = folder + "/blank.csv"
+        let row = Self.claimColumns + "10.00,invoice,2026-03-01,manual,1,XA01,药,2026-02-01T09:30:00,1,10.00,10.00\n"
+        try Paths.write(Self.header + " ,\t, \n" + row + "   \n", to: path)
+        let outcome = try readSubmission(path)
+        #expect(outcome.valid.map(\.sourceLine) == [3])
+        #expect(outcome.summary?.lines == 1)
+    }
+
     @Test func emptyDocumentsAreNotMissing() throws {
         let outcome = try read(invoice: "10.00", fee: "1,XA01,药,2026-02-01T09:30:00,1,10.00,10.00", documents: "")
         #expect(outcome.valid.first?.documents == [])
