@@ -22,7 +22,7 @@ private func records(_ text: String, encoding: TextEncoding? = nil, blockSize: I
     try readAll(CSVReader(bytes: Array(text.utf8), encoding: encoding, blockSize: blockSize))
 }
 
-private func expectRecords(_ text: String, _ expected: [(Int, [String])], sourceLocation: SourceLocation = #_sourceLocation) throws {
+private func expectRecords(_ text: String, _ expected: [(Int, [String])], sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
     for size in blockSizes {
         let got = try records(text, blockSize: size)
         #expect(got.map(\.0) == expected.map(\.0), "lines, block size \(size)", sourceLocation: sourceLocation)
@@ -31,7 +31,7 @@ private func expectRecords(_ text: String, _ expected: [(Int, [String])], source
 }
 
 private func expectError(_ text: String, line: Int, column: Int?, containing fragment: String,
-                         sourceLocation: SourceLocation = #_sourceLocation) {
+                         sourceLocation: Testing.SourceLocation = #_sourceLocation) {
     for size in blockSizes {
         do {
             _ = try records(text, blockSize: size)

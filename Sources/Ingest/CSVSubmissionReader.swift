@@ -1,0 +1,207 @@
+import Domain
+import TextFormats
+
+/// Reads one CSV submission (data.md "CSV"): one row per fee line, the claim columns repeated
+/// on each row, a claim's rows contiguous (key `fixmedins_code` + `mdtrt_id`).
+struct CSVSubmissionReader {
+    let path: String
+    let displayName: String
+    let skipClaims: Int
+
+    /// The submission id: the file name without its extension.
+    var submissionID: String {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
+        return String(name[..<dot])
+    }
+
+    private struct Columns {
+        var claim: [Int?] = Array(repeating: nil, count: ClaimField.allCases.count)
+        var fee: [Int?] = Array(repeating: nil, count: FeeField.allCases.count)
+        var width = 0
+
+        subscript(field: ClaimField) -> Int? { claim[field.rawValue] }
+        subscript(field: FeeField) -> Int? { fee[field.rawValue] }
+    }
+
+    /// The claim being gathered from its rows.
+    private struct OpenClaim {
+        var key: Int
+        var fixmedinsCode: String
+        var mdtrtId: String
+        var raw: RawClaim
+        /// Whether the claim columns were taken from a row (the first row of the right width).
+        var hasClaimValues = false
+    }
+
+    /// The one value of `mode` / `submitted` over the claims: nil when they differ.
+    private enum Common<T: Equatable> {
+        case none, one(T), mixed
+
+        mutating func add(_ value: T?) {
+            switch (self, value) {
+            case (.none, .some(let v)): self = .one(v)
+            case (.one(let v), .some(let w)) where v == w: break
+            case (.mixed, _): break
+            default: self = .mixed
+            }
+        }
+
+        var value: T? {
+            if case .one(let v) = self { return v }
+            return nil
+        }
+    }
+
+    func read(onClaim: (IngestedClaim) throws -> Void) throws -> SubmissionSummary {
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(path: path)
+        } catch let error as FileError {
+            throw FileRefusal(file: displayName, line: nil, expected: "a readable file", found: error.description)
+        }
+        func next() throws -> CSVRecord? {
+            do {
+                return try reader.next()
+            } catch let error as CSVError {
+                let expected = error.message.hasPrefix("unreadable encoding")
+                    ? "UTF-8 (a BOM allowed) or GB18030 text (detected: \(reader.encoding.rawValue))"
+                    : "well-formed CSV (RFC 4180)"
+                throw FileRefusal(file: displayName, line: error.line, column: error.column, expected: expected,
+                                  found: error.message)
+            }
+        }
+
+        guard let header = try next() else {
+            throw FileRefusal(file: displayName, line: 1, expected: "a header row", found: "an empty file")
+        }
+        let columns = try readHeader(header)
+
+        let submission = submissionID
+        let normaliser = Normaliser(submission: submission, format: .csv)
+        var summary = SubmissionSummary(submission: submission, format: .csv, mode: nil, submitted: nil,
+                                        claims: 0, invalidClaims: 0, lines: 0)
+        var commonMode = Common<SettlementMode>.none
+        var commonSubmitted = Common<Day>.none
+        // Every claim key seen so far, as a 64-bit hash, with the line the claim started on:
+        // a claim whose rows come back after another claim refuses the file. Hashes keep this
+        // at a few bytes per claim however large the file.
+        var startLineOfKey: [Int: Int] = [:]
+        var open: OpenClaim?
+
+        func finish(_ claim: OpenClaim) throws {
+            let ordinal = summary.claims
+            summary.claims += 1
+            commonMode.add(claim.raw[.mode].flatMap { SettlementMode(rawValue: trimmedBlanks($0.text)) })
+            commonSubmitted.add(claim.raw[.submitted].flatMap { Day(trimmedBlanks($0.text)) })
+            if ordinal >= skipClaims {
+                let ingested = normaliser.normalise(claim.raw, ordinal: ordinal)
+                if case .invalid = ingested { summary.invalidClaims += 1 }
+                try onClaim(ingested)
+            }
+        }
+
+        while let row = try next() {
+            if isBlank(row) { continue }
+            summary.lines += 1
+            let fixmedinsCode = columns[.fixmedinsCode].map { field(row, $0) } ?? ""
+            let mdtrtId = columns[.mdtrtId].map { field(row, $0) } ?? ""
+            var hasher = Hasher()
+            hasher.combine(fixmedinsCode)
+            hasher.combine(mdtrtId)
+            let key = hasher.finalize()
+
+            if let current = open, current.key != key || current.fixmedinsCode != fixmedinsCode || current.mdtrtId != mdtrtId {
+                try finish(current)
+                open = nil
+            }
+            if open == nil {
+                if let firstLine = startLineOfKey[key] {
+                    throw FileRefusal(
+                        file: displayName, line: row.line,
+                        expected: "the rows of claim \(fixmedinsCode)/\(mdtrtId) together (it starts on line \(firstLine))",
+                        found: "a claim's rows split apart: another row of it on line \(row.line), after other claims")
+                }
+                startLineOfKey[key] = row.line
+                open = OpenClaim(key: key, fixmedinsCode: fixmedinsCode, mdtrtId: mdtrtId, raw: RawClaim(line: row.line))
+            }
+            add(row, columns: columns, to: &open!)
+        }
+        if let current = open { try finish(current) }
+        summary.mode = commonMode.value
+        summary.submitted = commonSubmitted.value
+        return summary
+    }
+
+    private func readHeader(_ header: CSVRecord) throws -> Columns {
+        var columns = Columns()
+        columns.width = header.count
+        var seen: [String: Int] = [:]
+        for index in 0..<header.count {
+            let name = trimmedBlanks(header.string(index))
+            if let first = seen[name], ClaimField.byName[name] != nil || FeeField.byCSVName[name] != nil {
+                throw FileRefusal(file: displayName, line: header.line,
+                                  expected: "each column once in the header",
+                                  found: "column \(name) twice (fields \(first + 1) and \(index + 1))")
+            }
+            seen[name] = index
+            if let field = ClaimField.byName[name] { columns.claim[field.rawValue] = index }
+            if let field = FeeField.byCSVName[name] { columns.fee[field.rawValue] = index }
+        }
+        let missing = ClaimField.allCases.filter { $0.isRequired && columns[$0] == nil }.map(\.name)
+            + FeeField.allCases.filter { columns[$0] == nil }.map(\.csvName)
+        if !missing.isEmpty {
+            throw FileRefusal(file: displayName, line: header.line,
+                              expected: "a header with the column\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", "))",
+                              found: "a header without \(missing.count == 1 ? "it" : "them")")
+        }
+        return columns
+    }
+
+    private func field(_ row: CSVRecord, _ index: Int) -> String {
+        index < row.count ? row.string(index) : ""
+    }
+
+    /// Blank rows are skipped (data.md): an empty line, or a row of empty (or blank) fields
+    /// only, which is what a spreadsheet writes for an empty row.
+    private func isBlank(_ row: CSVRecord) -> Bool {
+        for index in 0..<row.count where !row.isEmpty(index) {
+            let blank = row.withField(index) { $0.allSatisfy { $0 == 0x20 || $0 == 0x09 } }
+            if !blank { return false }
+        }
+        return true
+    }
+
+    private func add(_ row: CSVRecord, columns: Columns, to claim: inout OpenClaim) {
+        guard row.count == columns.width else {
+            // Its values cannot be trusted to sit under the right columns.
+            claim.raw.problems.append(FieldProblem(
+                field: "row", value: "", line: row.line,
+                message: "has \(row.count) fields where the header has \(columns.width) (an unquoted comma?)"))
+            return
+        }
+        if !claim.hasClaimValues {
+            claim.hasClaimValues = true
+            for field in ClaimField.allCases {
+                if let index = columns[field] { claim.raw[field] = RawValue(text: row.string(index), line: row.line) }
+            }
+        } else {
+            for field in ClaimField.allCases {
+                guard let index = columns[field], let first = claim.raw[field] else { continue }
+                let same = row.withField(index) { $0.elementsEqual(first.text.utf8) }
+                if same { continue }
+                let value = row.string(index)
+                if trimmedBlanks(value) != trimmedBlanks(first.text) {
+                    claim.raw.problems.append(FieldProblem(
+                        field: field.name, value: value, line: row.line,
+                        message: "differs from '\(first.text)' on line \(first.line) (a claim's rows must agree)"))
+                }
+            }
+        }
+        var fee = RawFeeLine(line: row.line)
+        for field in FeeField.allCases {
+            if let index = columns[field] { fee[field] = RawValue(text: row.string(index), line: row.line) }
+        }
+        claim.raw.fees.append(fee)
+    }
+}

@@ -1,0 +1,217 @@
+import Domain
+
+/// Turns a `RawClaim` into a `Claim`, or into an `InvalidClaim` carrying every problem found
+/// (data.md "Claim fields", "Fee line fields", "What bad input gets"; domain.md "Codes").
+///
+/// Refund netting and the invoice-total check are not done here: they belong to adjudication
+/// (rules.md), which sees the lines as submitted.
+struct Normaliser {
+    let submission: String
+    let format: SubmissionFormat
+
+    private func feeName(_ field: FeeField) -> String { format == .xml ? field.xmlName : field.csvName }
+
+    func normalise(_ raw: RawClaim, ordinal: Int) -> IngestedClaim {
+        var problems = raw.problems
+
+        func problem(_ field: String, _ value: RawValue?, line: Int, _ message: String) {
+            problems.append(FieldProblem(field: field, value: value?.text ?? "", line: value?.line ?? line,
+                                         column: value?.column, message: message))
+        }
+
+        /// The trimmed text of a field; a missing or empty required field is a problem.
+        func text(_ field: ClaimField) -> String? {
+            let value = raw[field]
+            let text = value.map { trimmedBlanks($0.text) } ?? ""
+            if text.isEmpty {
+                if field.isRequired { problem(field.name, value, line: raw.line, "is missing") }
+                return nil
+            }
+            return text
+        }
+
+        func parsed<T>(_ field: ClaimField, _ expectation: String, _ parse: (String) -> T?) -> T? {
+            guard let text = text(field) else { return nil }
+            if let value = parse(text) { return value }
+            problem(field.name, raw[field], line: raw.line, expectation)
+            return nil
+        }
+
+        let fixmedinsCode = text(.fixmedinsCode)
+        let mdtrtId = text(.mdtrtId)
+        let psnNo = text(.psnNo)
+        let psnName = text(.psnName)
+        var certno = text(.certno)
+        if let value = certno, let trouble = ResidentID.problem(with: value) {
+            problem(ClaimField.certno.name, raw[.certno], line: raw.line, trouble.description)
+            certno = nil
+        }
+        let insutype = parsed(.insutype, "is not a scheme code (310 or 390)") { Insutype(rawValue: $0) }
+        let insuAdmdvs = parsed(.insuAdmdvs, "is not a 6-digit division code") { DivisionCode.isValid($0) ? $0 : nil }
+        let medType = parsed(.medType, "is not a med_type code (11, 13, 14 or 21)") { MedType(rawValue: $0) }
+        let begndate = parsed(.begndate, "is not a date YYYY-MM-DD") { Day($0) }
+        let enddate = parsed(.enddate, "is not a date YYYY-MM-DD") { Day($0) }
+        if let begndate, let enddate, enddate < begndate {
+            problem(ClaimField.enddate.name, raw[.enddate], line: raw.line, "is before begndate \(begndate)")
+        }
+        let diseCodg = parsed(.diseCodg, "is not an ICD-10 code (a capital letter, two digits, optionally '.' and 1-8 letters or digits)") {
+            DiagnosisCode.isValid($0) ? $0 : nil
+        }
+        let emergency: Bool? = {
+            guard let text = text(.emergency) else { return false }
+            switch text {
+            case "0": return false
+            case "1": return true
+            default:
+                problem(ClaimField.emergency.name, raw[.emergency], line: raw.line, "is not 0 or 1")
+                return nil
+            }
+        }()
+        let invoiceNo = text(.invoiceNo)
+        let invoiceDate = parsed(.invoiceDate, "is not a date YYYY-MM-DD") { Day($0) }
+        let invoiceAmount: Fen? = {
+            guard let text = text(.invoiceAmount) else { return nil }
+            switch DecimalText.parse(text, scale: Scale.amount) {
+            case .success(let fen): return fen
+            case .failure(let failure):
+                problem(ClaimField.invoiceAmount.name, raw[.invoiceAmount], line: raw.line, "\(failure)")
+                return nil
+            }
+        }()
+        let documents: Set<DocumentCode>? = {
+            guard let value = raw[.documents] else {
+                problem(ClaimField.documents.name, nil, line: raw.line, "is missing (it may be empty, but must be there)")
+                return nil
+            }
+            var codes = Set<DocumentCode>()
+            var ok = true
+            for word in value.text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }) {
+                if let code = DocumentCode(rawValue: String(word)) {
+                    codes.insert(code)
+                } else {
+                    ok = false
+                    problems.append(FieldProblem(field: ClaimField.documents.name, value: String(word), line: value.line,
+                                                 column: value.column,
+                                                 message: "is not a document code (invoice, fee_list, discharge_summary, diagnosis_cert, referral_cert)"))
+                }
+            }
+            return ok ? codes : nil
+        }()
+        let submitted = parsed(.submitted, "is not a date YYYY-MM-DD") { Day($0) }
+        let mode = parsed(.mode, "is not a mode (manual or direct)") { SettlementMode(rawValue: $0) }
+
+        // Fee lines.
+        var lines: [FeeLine] = []
+        lines.reserveCapacity(raw.fees.count)
+        var linesOK = true
+        // The sum of the line amounts that could be read (nil when none could, or on overflow).
+        var readableLineSum: Fen? = nil
+        var anyReadableAmount = false
+        var firstLineOfSN: [Int: Int] = [:]
+        if raw.fees.isEmpty {
+            problems.append(FieldProblem(field: format == .xml ? "fees" : "fee_sn", value: "", line: raw.line,
+                                         message: "has no fee lines (a claim needs at least one)"))
+        }
+        for fee in raw.fees {
+            var ok = true
+            func feeText(_ field: FeeField) -> String? {
+                let value = fee[field]
+                let text = value.map { trimmedBlanks($0.text) } ?? ""
+                if text.isEmpty {
+                    problem(feeName(field), value, line: fee.line, "is missing")
+                    ok = false
+                    return nil
+                }
+                return text
+            }
+            func decimal(_ field: FeeField, scale: Int, allowNegative: Bool) -> Int64? {
+                guard let text = feeText(field) else { return nil }
+                switch DecimalText.parse(text, scale: scale, allowNegative: allowNegative) {
+                case .success(let value): return value
+                case .failure(let failure):
+                    problem(feeName(field), fee[field], line: fee.line, "\(failure)")
+                    ok = false
+                    return nil
+                }
+            }
+            var sn: Int?
+            if let text = feeText(.sn) {
+                if text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), text.utf8.count <= 9, let value = Int(text) {
+                    if let earlier = firstLineOfSN[value] {
+                        problem(feeName(.sn), fee[.sn], line: fee.line, "is used twice in the claim (also on line \(earlier))")
+                        ok = false
+                    } else {
+                        firstLineOfSN[value] = fee.line
+                        sn = value
+                    }
+                } else {
+                    problem(feeName(.sn), fee[.sn], line: fee.line, "is not a line number (digits only)")
+                    ok = false
+                }
+            }
+            let code = feeText(.code)
+            let name = feeText(.name)
+            var time: DateTime?
+            if let text = feeText(.time) {
+                time = DateTime(text)
+                if time == nil {
+                    problem(feeName(.time), fee[.time], line: fee.line, "is not a time YYYY-MM-DDTHH:MM:SS")
+                    ok = false
+                }
+            }
+            let cnt = decimal(.cnt, scale: Scale.quantity, allowNegative: true)
+            let pric = decimal(.pric, scale: Scale.price, allowNegative: false)
+            let amount = decimal(.amount, scale: Scale.amount, allowNegative: true)
+            if amount != nil, !anyReadableAmount {
+                anyReadableAmount = true
+                readableLineSum = 0
+            }
+            if let amount, let sum = readableLineSum.map({ $0.addingReportingOverflow(amount) }) {
+                readableLineSum = sum.overflow ? nil : sum.partialValue
+            }
+            if let cnt, let pric, let amount {
+                // cnt is 1e-4, pric 1e-6: their product is in 1e-10 yuan; amount (1e-2) × 1e8
+                // is too. The tolerance, 0.01 yuan, is 1e8 of those units.
+                let product = Int128(cnt) * Int128(pric)
+                let difference = product - Int128(amount) * 100_000_000
+                if difference.magnitude > 100_000_000 {
+                    var shownProduct = "\(DecimalText.format(cnt, trimmingScale: Scale.quantity)) × \(DecimalText.format(pric, trimmingScale: Scale.price))"
+                    if (product / 100_000_000).magnitude < UInt128(Int64.max) {
+                        shownProduct += " = \(Rounding.halfUp(product, 100_000_000).yuan)"
+                    }
+                    problem(feeName(.amount), fee[.amount], line: fee.line, "is not cnt × pric within 0.01 (\(shownProduct))")
+                    ok = false
+                }
+            }
+            if ok, let sn, let code, let name, let time, let cnt, let pric, let amount {
+                lines.append(FeeLine(sn: sn, code: code, name: name, time: time, cnt: cnt, pric: pric,
+                                     amount: amount, sourceLine: fee.line))
+            } else {
+                linesOK = false
+            }
+        }
+
+        if problems.isEmpty, linesOK, !lines.isEmpty,
+           let fixmedinsCode, let mdtrtId, let psnNo, let psnName, let certno, let insutype, let insuAdmdvs,
+           let medType, let begndate, let enddate, let diseCodg, let emergency, let invoiceNo, let invoiceDate,
+           let invoiceAmount, let documents, let submitted, let mode
+        {
+            return .valid(Claim(
+                submission: submission, ordinal: ordinal, sourceLine: raw.line, fixmedinsCode: fixmedinsCode,
+                mdtrtId: mdtrtId, psnNo: psnNo, psnName: psnName, certno: certno, insutype: insutype,
+                insuAdmdvs: insuAdmdvs, medType: medType, begndate: begndate, enddate: enddate, diseCodg: diseCodg,
+                emergency: emergency, invoiceNo: invoiceNo, invoiceDate: invoiceDate, invoiceAmount: invoiceAmount,
+                documents: documents, submitted: submitted, mode: mode, lines: lines))
+        }
+        // Identifying fields as far as they could be read, for the auditor.
+        func shown(_ field: ClaimField) -> String? {
+            raw[field].map { trimmedBlanks($0.text) }.flatMap { $0.isEmpty ? nil : $0 }
+        }
+        return .invalid(InvalidClaim(
+            submission: submission, ordinal: ordinal, sourceLine: raw.line, fixmedinsCode: shown(.fixmedinsCode),
+            mdtrtId: shown(.mdtrtId), invoiceNo: shown(.invoiceNo), psnNo: shown(.psnNo), certno: shown(.certno),
+            insuAdmdvs: shown(.insuAdmdvs), mode: mode,
+            claimedAmount: invoiceAmount ?? readableLineSum,
+            problems: problems))
+    }
+}

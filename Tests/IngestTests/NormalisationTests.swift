@@ -1,0 +1,73 @@
+import Domain
+import Ingest
+import Testing
+
+/// Checks of single values, through small CSV files written for each case.
+@Suite struct NormalisationTests {
+    static let header = "fixmedins_code,mdtrt_id,psn_no,psn_name,certno,insutype,insu_admdvs,med_type,begndate,enddate,dise_codg,emergency,invoice_no,invoice_date,invoice_amount,documents,submitted,mode,fee_sn,fee_code,fee_name,fee_time,cnt,pric,amount\n"
+    static let claimColumns = "H31010400017,ZY20260201-0007,13010000000000123456,张伟,130102199001011237,310,130100,21,2026-02-01,2026-02-10,I21.9,0,3100126000123,2026-02-10,"
+
+    /// A one-line claim with the given invoice amount and fee columns.
+    private func read(invoice: String, fee: String, documents: String = "invoice fee_list") throws -> ReadOutcome {
+        let folder = Paths.temporaryFolder()
+        let path = folder + "/case.csv"
+        try Paths.write(Self.header + Self.claimColumns + "\(invoice),\(documents),2026-03-01,manual,\(fee)\n", to: path)
+        return try readSubmission(path)
+    }
+
+    @Test func amountToleranceIsInclusiveAtOneFen() throws {
+        // 1 × 10.000001 = 10.000001: 10.01 is 0.009999 away (accepted), 9.99 is 0.010001 away (not).
+        #expect(try read(invoice: "10.01", fee: "1,XA01,药,2026-02-01T09:30:00,1,10.000001,10.01").valid.count == 1)
+        let off = try read(invoice: "9.99", fee: "1,XA01,药,2026-02-01T09:30:00,1,10.000001,9.99")
+        #expect(off.invalid.first?.problems.map(\.field) == ["amount"])
+        #expect(off.invalid.first?.problems.first?.message == "is not cnt × pric within 0.01 (1 × 10.000001 = 10.00)")
+    }
+
+    @Test func refundLineMustAlsoMatch() throws {
+        // -2 × 5.50 = -11.00; -11.02 is 0.02 away.
+        #expect(try read(invoice: "-0.00", fee: "1,XA01,药 退费,2026-02-01T09:30:00,-2,5.50,-11.00").valid.count == 1)
+        #expect(try read(invoice: "0", fee: "1,XA01,药 退费,2026-02-01T09:30:00,-2,5.50,-11.02").invalid.count == 1)
+    }
+
+    @Test func decimalGrammar() throws {
+        for bad in ["1e2", "+1", "1.", ".5", "\"1,5\"", "１", "1 000"] {
+            let outcome = try read(invoice: "10.00", fee: "1,XA01,药,2026-02-01T09:30:00,\(bad),10.00,10.00")
+            #expect(outcome.invalid.first?.problems.first?.field == "cnt", "cnt \(bad)")
+        }
+        // Quantities carry 4 decimals, amounts 2; zeros count.
+        let outcome = try read(invoice: "10.00", fee: "1,XA01,药,2026-02-01T09:30:00,1.00000,10.00,10.00")
+        #expect(outcome.invalid.first?.problems.first?.message == "has more than 4 decimal places")
+    }
+
+    @Test func valuesAreTrimmed() throws {
+        let outcome = try read(invoice: " 10.00 ", fee: " 1 ,XA01,药, 2026-02-01T09:30:00 ,1,10.00,10.00 ")
+        #expect(outcome.valid.first?.invoiceAmount == 10_00)
+    }
+
+    @Test func rowsOfBlankFieldsAreSkipped() throws {
+        let folder = Paths.temporaryFolder()
+        let path = folder + "/blank.csv"
+        let row = Self.claimColumns + "10.00,invoice,2026-03-01,manual,1,XA01,药,2026-02-01T09:30:00,1,10.00,10.00\n"
+        try Paths.write(Self.header + " ,\t, \n" + row + "   \n", to: path)
+        let outcome = try readSubmission(path)
+        #expect(outcome.valid.map(\.sourceLine) == [3])
+        #expect(outcome.summary?.lines == 1)
+    }
+
+    @Test func emptyDocumentsAreNotMissing() throws {
+        let outcome = try read(invoice: "10.00", fee: "1,XA01,药,2026-02-01T09:30:00,1,10.00,10.00", documents: "")
+        #expect(outcome.valid.first?.documents == [])
+    }
+
+    @Test func lineNumberMustBeDigits() throws {
+        let outcome = try read(invoice: "10.00", fee: "A1,XA01,药,2026-02-01T09:30:00,1,10.00,10.00")
+        #expect(outcome.invalid.first?.problems.map(\.field) == ["fee_sn"])
+    }
+
+    @Test func everyMissingFeeValueIsReported() throws {
+        let outcome = try read(invoice: "10.00", fee: ",,,,,,")
+        #expect(outcome.invalid.first?.problems.map(\.field) == ["fee_sn", "fee_code", "fee_name", "fee_time", "cnt", "pric", "amount"])
+        // Nothing readable: no claimed amount but the invoice's.
+        #expect(outcome.invalid.first?.claimedAmount == 10_00)
+    }
+}

@@ -1,0 +1,59 @@
+import CLibXML2
+import Domain
+import Ingest
+import Testing
+
+/// docs/submission.xsd and the reader say the same thing: files the schema accepts read
+/// without a problem, and the claim-level faults the schema rejects are INVALID_DATA.
+@Suite struct SchemaTests {
+    /// Validates a file against the XSD with libxml2; nil when valid, else the first message.
+    private func schemaError(_ path: String) throws -> String? {
+        let parser = try #require(xmlSchemaNewParserCtxt(Paths.schema))
+        defer { xmlSchemaFreeParserCtxt(parser) }
+        let schema = try #require(xmlSchemaParse(parser), "docs/submission.xsd does not parse")
+        defer { xmlSchemaFree(schema) }
+        let context = try #require(xmlSchemaNewValidCtxt(schema))
+        defer { xmlSchemaFreeValidCtxt(context) }
+        final class Box { var message: String? }
+        let box = Box()
+        xmlSchemaSetValidStructuredErrors(context, { userData, error in
+            guard let userData, let error else { return }
+            let box = Unmanaged<Box>.fromOpaque(userData).takeUnretainedValue()
+            if box.message == nil { box.message = error.pointee.message.map { String(cString: $0) } ?? "?" }
+        }, Unmanaged.passUnretained(box).toOpaque())
+        let result = withExtendedLifetime(box) { xmlSchemaValidateFile(context, path, 0) }
+        return result == 0 ? nil : (box.message ?? "error \(result)")
+    }
+
+    @Test(arguments: ["good.xml", "good-gb18030.xml", "good-gbk.xml", "any-order.xml"])
+    func goodFixturesValidate(name: String) throws {
+        #expect(try schemaError(Paths.fixture(name)) == nil)
+        let outcome = try readSubmission(Paths.fixture(name))
+        #expect(outcome.refusal == nil)
+        #expect(outcome.invalid.isEmpty)
+    }
+
+    /// Claim-level faults: invalid for the schema, INVALID_DATA for the reader.
+    @Test(arguments: ["unknown-element.xml", "repeated-field.xml", "no-fee-lines.xml", "unknown-attribute.xml",
+                      "bad-codes.xml", "missing-field.xml"])
+    func claimFaultsAreSchemaErrorsToo(name: String) throws {
+        #expect(try schemaError(Paths.bad(name)) != nil)
+        let outcome = try readSubmission(Paths.bad(name))
+        #expect(outcome.refusal == nil)
+        #expect(outcome.invalid.count == 1)
+    }
+
+    /// File-level faults: invalid for the schema (or not XML at all), refused by the reader.
+    @Test(arguments: ["wrong-namespace.xml", "wrong-root.xml", "bad-root-mode.xml", "bad-root-submitted.xml",
+                      "unknown-element-at-top.xml"])
+    func fileFaultsAreSchemaErrorsToo(name: String) throws {
+        #expect(try schemaError(Paths.bad(name)) != nil)
+        #expect(try readSubmission(Paths.bad(name)).refusal != nil)
+    }
+
+    /// What the schema cannot say, the reader adds: the check digit.
+    @Test func checkDigitIsBeyondTheSchema() throws {
+        #expect(try schemaError(Paths.bad("bad-certno.xml")) == nil)
+        #expect(try readSubmission(Paths.bad("bad-certno.xml")).invalid.count == 1)
+    }
+}
