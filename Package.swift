@@ -62,7 +62,7 @@ let package = Package(
 
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
         .testTarget(name: "AdjudicationTests", dependencies: ["Adjudication", "Domain", "Reference", "TextFormats"]),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Domain", "TextFormats"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Domain", "TextFormats", "CLibXML2"], exclude: ["Fixtures"]),
         .testTarget(name: "ReferenceTests", dependencies: ["Reference", "Domain"]),
         .testTarget(name: "PaymentsTests", dependencies: ["Payments", "Domain", "TextFormats", "CLibXML2"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Domain", "TextFormats"], exclude: ["Fixtures"]),
