@@ -127,10 +127,6 @@ def files(P):
         claim(P, "huangmin", GZ, "MZ20260220-1250", "11", "2026-02-20", "2026-02-20", "I10", [
             fee(ATOR, "30", "3.25", "2026-02-20T09:00:00"), fee(DA, "5", "50.00", "2026-02-20T09:05:00")],
             "rejected INVOICE_TOTAL_MISMATCH", "invoice 356.00, fee lines 347.50", invoice="356.00"),
-        claim(P, "wangfang", GZ, "MZ20260222-1301", "11", "2026-02-22", "2026-02-22", "J06.900", [
-            fee(DA, "2", "50.00", "2026-02-22T09:00:00")],
-            "rejected INVALID_DATA (by the reader)", "certno with a wrong check character",
-            certno=P["wangfang"]["certno"][:17] + ("0" if P["wangfang"]["certno"][17] != "0" else "1")),
         claim(P, "zhaolei", GZ, "MZ20260223-1322", "11", "2026-02-23", "2026-02-23", "K29.700", [
             fee(DB, "6", "100.00", "2026-02-23T09:00:00"), fee(CT, "1", "150.00", "2026-02-23T10:00:00")],
             "approved", "no bank account on the roster, but a direct claim pays the hospital"),

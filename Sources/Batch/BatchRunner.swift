@@ -165,12 +165,10 @@ public final class BatchRunner {
             seen[digest.sha256] = seen[digest.sha256] ?? file.name
             files.append(file)
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         let record = RunRecord(
             id: id, seq: seq, kind: kind, phase: .adjudicating, startedAt: now, endedAt: nil,
             policyVersion: reference.policy.version,
-            referenceJSON: String(decoding: try encoder.encode(referenceFiles), as: UTF8.self),
+            referenceJSON: String(decoding: try sortedJSON(referenceFiles), as: UTF8.self),
             claimsDone: 0, resultsBytes: 0, rejectedBytes: 0, totalsJSON: try RunTotals().json())
         try store.createRun(record, files: files)
         CrashPoint.reached("planned")

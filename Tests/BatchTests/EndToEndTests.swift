@@ -1,0 +1,212 @@
+import Batch
+import Domain
+import Foundation
+import Payments
+import Testing
+
+// The real binary on a copy of Samples/: what cron and a claims officer would see.
+@Suite(.serialized) struct EndToEndTests {
+    @Test func theSamplesRunFromInboxToPaymentFiles() throws {
+        let ws = try sampleWorkspace()
+        let run = try medclaims(["run", "--workspace", ws])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("run \(sampleRunId) completed: 5 files (5 taken, 0 refused), 43 claims"))
+
+        let folder = ws + "/out/runs/" + sampleRunId
+        #expect(files(in: folder) == ["payments.csv", "payments.pain001.xml", "rejected.jsonl", "report.html",
+                                      "results.jsonl", "run.log.jsonl", "summary.json"])
+        #expect(files(in: ws + "/inbox").isEmpty)
+        #expect(files(in: ws + "/archive/" + sampleRunId).count == 5)
+
+        let all = try results(folder + "/results.jsonl")
+        let rejected = try results(folder + "/rejected.jsonl")
+        #expect(all.count == 43)
+        #expect(rejected.map(\.setlId) == all.filter { $0.status == .rejected }.map(\.setlId))
+        // Settlement ids number the claims in adjudication order: files by name, claims in file order.
+        #expect(all.map(\.setlId) == (1...43).map { sampleRunId + "-" + String(format: "%06d", $0) })
+        #expect(all.first?.submission == "SUB-13010200003-20260310")
+
+        // The worked example of rules.md, as the log has it.
+        let example = try #require(all.first { $0.mdtrtId == "ZY20260201-0007" })
+        #expect(example.status == .approved)
+        #expect(example.medfeeSumamt == Yuan(655_333))
+        #expect(example.fulamtOwnpayAmt == Yuan(70_000))
+        #expect(example.overlmtSelfpay == Yuan(48_000))
+        #expect(example.preselfpayAmt == Yuan(26_667))
+        #expect(example.inscpScpAmt == Yuan(510_666))
+        #expect(example.actPayDedc == Yuan(90_000))
+        #expect(example.funds == ["310100": Yuan(357_566)])
+        #expect(example.acctPay == Yuan(100_000))
+        #expect(example.psnCashPay == Yuan(197_767))
+        #expect(example.payable == Yuan(457_566))
+        #expect(example.certno?.contains("*") == true)
+
+        // Counts and totals in the summary are those of the logs.
+        let s = try summary(folder)
+        #expect(s.counts.claims == 43)
+        #expect(s.counts.approved == all.filter { $0.status == .approved }.count)
+        #expect(s.counts.rejected == rejected.count)
+        #expect(s.totals.payable.fen == all.reduce(0) { $0 + $1.payable.fen })
+        #expect(s.payments.ctrlSum == s.totals.payable)
+        #expect(s.inputs.allSatisfy { $0.outcome == .taken && $0.sha256.count == 64 })
+        #expect(s.startedAt == "2026-03-16T02:00:00")
+
+        // One transfer per payee, valid against the official XSD.
+        let payees = Set(all.filter { $0.payable.fen > 0 }.compactMap { $0.payee.map { "\($0.kind):\($0.id)" } })
+        #expect(s.payments.transfers == payees.count)
+        #expect(try PaymentSchema.validate(fileAt: folder + "/payments.pain001.xml") == [])
+        let xml = try String(contentsOfFile: folder + "/payments.pain001.xml", encoding: .utf8)
+        #expect(xml.contains("<NbOfTxs>\(payees.count)</NbOfTxs>"))
+        #expect(xml.contains("<CtrlSum>\(s.totals.payable)</CtrlSum>"))
+        // Personal data stays out of the logs: no roster card or identity number appears whole.
+        let logs = try ["results.jsonl", "rejected.jsonl", "summary.json", "report.html", "run.log.jsonl"].map {
+            try String(contentsOfFile: folder + "/" + $0, encoding: .utf8)
+        }.joined()
+        let roster = try String(contentsOfFile: ws + "/reference/insured.csv", encoding: .utf8)
+        for row in roster.split(separator: "\n").dropFirst() {
+            let fields = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            for secret in [fields[2], fields[10]] where secret.count > 8 {
+                #expect(!logs.contains(secret), "\(secret.prefix(4))… appears unmasked")
+            }
+        }
+    }
+
+    @Test func aSecondRunWithNothingWaitingPrintsNothing() throws {
+        let ws = try sampleWorkspace()
+        try medclaims(["run", "--workspace", ws])
+        let again = try medclaims(["run", "--workspace", ws])
+        #expect(again.status == 0)
+        #expect(again.stdout.isEmpty)
+        #expect(again.stderr.isEmpty)
+    }
+
+    @Test func theSameFilesDroppedAgainAreNotTakenTwice() throws {
+        let ws = try sampleWorkspace()
+        try medclaims(["run", "--workspace", ws])
+        let archived = ws + "/archive/" + sampleRunId
+        for name in files(in: archived) {
+            try FileManager.default.copyItem(atPath: archived + "/" + name, toPath: ws + "/inbox/" + name)
+        }
+        let second = try medclaims(["run", "--workspace", ws])
+        #expect(second.status == 0, "\(second.stderr)")
+        let runId = "R20260316-0002"
+        let s = try summary(ws + "/out/runs/" + runId)
+        #expect(s.counts.claims == 0)
+        #expect(s.inputs.allSatisfy { $0.outcome == .alreadyTaken })
+        #expect(s.inputs.first?.error?.contains(sampleRunId) == true)
+        #expect(s.payments.transfers == 0)
+        #expect(!files(in: ws + "/out/runs/" + runId).contains("payments.pain001.xml"))
+        let quarantined = files(in: ws + "/quarantine/" + runId)
+        #expect(quarantined.count == 10)  // 5 files, each with FILE.error.json
+        #expect(files(in: ws + "/inbox").isEmpty)
+    }
+
+    @Test func anOverlappingRunExits75() throws {
+        let ws = try sampleWorkspace()
+        try FileManager.default.createDirectory(atPath: ws + "/state", withIntermediateDirectories: true)
+        let lock = try WorkspaceLock(path: ws + "/state/medclaims.lock", holder: "pid 4242 since 2026-03-16T01:59:00")
+        let second = try medclaims(["run", "--workspace", ws])
+        #expect(second.status == 75)
+        #expect(second.stderr.contains("pid 4242"))
+        #expect(files(in: ws + "/inbox").count == 5)
+        withExtendedLifetime(lock) {}
+    }
+
+    @Test func referenceDataThatDoesNotLoadRefusesTheRunAndReadsNothing() throws {
+        let ws = try sampleWorkspace()
+        let policy = ws + "/reference/policy.yaml"
+        let text = try String(contentsOfFile: policy, encoding: .utf8)
+        try text.replacingOccurrences(of: "deadline_days:", with: "deadline_dayz:").write(toFile: policy, atomically: true, encoding: .utf8)
+        let run = try medclaims(["run", "--workspace", ws])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("policy.yaml"))
+        #expect(run.stderr.contains("deadline_dayz"))
+        #expect(files(in: ws + "/inbox").count == 5)
+        #expect(!FileManager.default.fileExists(atPath: ws + "/out/runs"))
+    }
+
+    @Test func aBadFileIsQuarantinedAndTheRestOfTheRunGoesOn() throws {
+        let ws = try sampleWorkspace()
+        try FileManager.default.copyItem(atPath: packageRoot + "/Samples/bad/not-well-formed.xml",
+                                         toPath: ws + "/inbox/SUB-00-broken.xml")
+        try "half written".write(toFile: ws + "/inbox/SUB-99.xml.part", atomically: true, encoding: .utf8)
+        let run = try medclaims(["run", "--workspace", ws])
+        #expect(run.status == 0, "\(run.stderr)")
+        let s = try summary(ws + "/out/runs/" + sampleRunId)
+        #expect(s.inputs.count == 6)
+        #expect(s.inputs.first?.outcome == .refused)
+        #expect(s.counts.claims == 43)
+        let note = try String(contentsOfFile: ws + "/quarantine/\(sampleRunId)/SUB-00-broken.xml.error.json", encoding: .utf8)
+        #expect(note.contains("\"outcome\":\"refused\""))
+        #expect(note.contains("SUB-00-broken.xml:"))
+        #expect(files(in: ws + "/inbox") == ["SUB-99.xml.part"])
+    }
+
+    @Test func aKilledRunResumesToTheCleanRunsOutputs() throws {
+        let clean = try sampleWorkspace(chunkClaims: 4)
+        try medclaims(["run", "--workspace", clean])
+        let killed = try sampleWorkspace(chunkClaims: 4)
+        let first = try medclaims(["run", "--workspace", killed], environment: ["MEDCLAIMS_CRASH_AT": "chunk-committed:3"])
+        #expect(first.signalled && first.status == 9)
+        let partial = try String(contentsOfFile: killed + "/out/runs/\(sampleRunId)/.results.jsonl.tmp", encoding: .utf8)
+        #expect(partial.split(separator: "\n").count >= 12)
+        let second = try medclaims(["run", "--workspace", killed])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout.contains("(resumed)"))
+        for name in ["results.jsonl", "rejected.jsonl", "summary.json", "report.html", "payments.pain001.xml", "payments.csv"] {
+            let a = try Data(contentsOf: URL(fileURLWithPath: clean + "/out/runs/\(sampleRunId)/" + name))
+            let b = try Data(contentsOf: URL(fileURLWithPath: killed + "/out/runs/\(sampleRunId)/" + name))
+            #expect(a == b, "\(name) differs after a kill and resume")
+        }
+    }
+
+    @Test func aDryRunCommitsNothingMovesNothingAndPaysNothing() throws {
+        let ws = try sampleWorkspace()
+        let run = try medclaims(["run", "--workspace", ws, "--dry-run"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("dry run DRY-\(sampleRunId) completed"))
+        let folder = ws + "/out/dry-runs/DRY-" + sampleRunId
+        #expect(try results(folder + "/results.jsonl").count == 43)
+        #expect(!files(in: folder).contains("payments.pain001.xml"))
+        #expect(try summary(folder).payments.transfers > 0)
+        #expect(files(in: ws + "/inbox").count == 5)
+        #expect(try WorkspaceStatus.load(workspace: ws, configPath: nil).isEmpty)
+        // The real run afterwards is the first run of the workspace.
+        let real = try medclaims(["run", "--workspace", ws])
+        #expect(real.stdout.contains("run \(sampleRunId) completed"))
+    }
+
+    @Test func reprocessingAdjudicatesRejectedClaimsAgainAndNeverPaysTwice() throws {
+        let ws = try sampleWorkspace()
+        try medclaims(["run", "--workspace", ws])
+        let first = try results(ws + "/out/runs/\(sampleRunId)/results.jsonl")
+        // The claims officer reprocesses the Shanghai file as it was.
+        let corrected = ws + "/corrected"
+        try FileManager.default.createDirectory(atPath: corrected, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: packageRoot + "/Samples/inbox/SUB-31010400017-20260301.xml",
+                                         toPath: corrected + "/SUB-31010400017-20260301.xml")
+        let run = try medclaims(["reprocess", corrected, "--workspace", ws])
+        #expect(run.status == 0, "\(run.stderr)")
+        let second = try results(ws + "/out/runs/R20260316-0002/results.jsonl")
+        #expect(second.count == 12)
+        for result in second {
+            let earlier = try #require(first.first { $0.mdtrtId == result.mdtrtId && $0.fixmedinsCode == result.fixmedinsCode })
+            #expect(result.supersedes == earlier.setlId)
+            if earlier.status == .approved {
+                #expect(result.status == .rejected)
+                #expect(result.reasons.first?.code == .duplicateInvoice)
+                #expect(result.payable == Yuan(0))
+            } else {
+                // Adjudicated again: the same data gives the same refusal.
+                #expect(result.reasons.first?.code == earlier.reasons.first?.code)
+            }
+        }
+        #expect(try summary(ws + "/out/runs/R20260316-0002").payments.transfers == 0)
+        #expect(files(in: corrected) == ["SUB-31010400017-20260301.xml"])
+    }
+
+    @Test func usageErrorsExit2() throws {
+        #expect(try medclaims(["run", "--no-such-option"]).status == 2)
+        #expect(try medclaims(["reprocess", "/no/such/folder", "--workspace", try sampleWorkspace()]).status == 2)
+    }
+}
