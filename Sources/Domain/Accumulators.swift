@@ -20,6 +20,35 @@ public struct YearAccumulators: Hashable, Sendable, Codable {
     }
 
     public static let empty = YearAccumulators()
+
+    // Funds are stored keyed by their code as text, so that an encoder with sorted keys writes
+    // the same bytes every time (a dictionary with enum keys would encode as an unordered list).
+    enum CodingKeys: String, CodingKey {
+        case deductibleUsed, cumulativeBase, fundPaid, criticalIllnessBurden
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        deductibleUsed = try c.decode([String: Fen].self, forKey: .deductibleUsed)
+        cumulativeBase = try c.decode([String: Fen].self, forKey: .cumulativeBase)
+        let funds = try c.decode([String: Fen].self, forKey: .fundPaid)
+        fundPaid = [:]
+        for (code, amount) in funds {
+            guard let fund = Fund(rawValue: code) else {
+                throw DecodingError.dataCorruptedError(forKey: .fundPaid, in: c, debugDescription: "unknown fund \(code)")
+            }
+            fundPaid[fund] = amount
+        }
+        criticalIllnessBurden = try c.decode(Fen.self, forKey: .criticalIllnessBurden)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(deductibleUsed, forKey: .deductibleUsed)
+        try c.encode(cumulativeBase, forKey: .cumulativeBase)
+        try c.encode(Dictionary(uniqueKeysWithValues: fundPaid.map { ($0.key.rawValue, $0.value) }), forKey: .fundPaid)
+        try c.encode(criticalIllnessBurden, forKey: .criticalIllnessBurden)
+    }
 }
 
 /// An approved inpatient stay of the person, for `OVERLAPPING_STAY`.
