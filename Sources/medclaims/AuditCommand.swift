@@ -1,5 +1,6 @@
 import ArgumentParser
 import Domain
+import Batch
 import Foundation
 import Reporting
 
@@ -23,6 +24,9 @@ struct AuditCommand: ParsableCommand {
 
     @Option(name: .long, help: "The workspace.")
     var workspace: String = "."
+
+    @Option(name: .long, help: "The config file (default: WORKSPACE/medclaims.yaml), for its paths.")
+    var config: String?
 
     @Option(name: .customLong("run"), help: "Only this run (repeatable).")
     var runIds: [String] = []
@@ -91,7 +95,7 @@ struct AuditCommand: ParsableCommand {
         filter.status = status.flatMap(ClaimStatus.init(rawValue:))
         filter.includeReductions = reductions
 
-        let directory = runs ?? (workspace as NSString).appendingPathComponent("out/runs")
+        let directory = runs ?? defaultRunsDirectory(workspace: workspace, config: config)
         let columns = width ?? ProcessInfo.processInfo.environment["COLUMNS"].flatMap { Int($0) } ?? 120
         let out = StandardOutput()
         do {

@@ -30,6 +30,9 @@ struct Explain: ParsableCommand {
     @Option(name: .long, help: "The workspace.")
     var workspace: String = "."
 
+    @Option(name: .long, help: "The config file (default: WORKSPACE/medclaims.yaml), for its paths.")
+    var config: String?
+
     @Option(name: .long, help: "text (the statement) or json (the claim's result and its reason texts).")
     var format: String = "text"
 
@@ -43,7 +46,7 @@ struct Explain: ParsableCommand {
             return
         }
         if claim != nil { throw usageError("explain", "--claim goes with a submission file, not a settlement id") }
-        let directory = runs ?? (workspace as NSString).appendingPathComponent("out/runs")
+        let directory = runs ?? defaultRunsDirectory(workspace: workspace, config: config)
         let found: ClaimResult?
         do {
             found = try ResultLogs.find(setlId: target, runsDirectory: directory)
@@ -96,7 +99,7 @@ struct Explain: ParsableCommand {
         let root = URL(fileURLWithPath: workspace).standardizedFileURL.path
         let results: [ClaimResult]
         do {
-            results = try SubmissionExplainer.explain(file: file, mdtrtId: claim, workspace: root, configPath: nil)
+            results = try SubmissionExplainer.explain(file: file, mdtrtId: claim, workspace: root, configPath: config)
         } catch let error as BatchError {
             throw batchExitCode(for: error)
         }
