@@ -234,6 +234,9 @@ def ynull(v):
 
 
 def read_xml(path):
+    with open(path, "rb") as fh:
+        if b"<!DOCTYPE" in fh.read():
+            raise ValueError("%s: a DOCTYPE refuses the file" % path)
     tree = ET.parse(path)
     root = tree.getroot()
     if root.tag != "{%s}submission" % NS:
@@ -302,6 +305,8 @@ def read_csv_submission(path):
     with open(path, "rb") as f:
         text, _enc = decode_csv_bytes(f.read())
     rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows:
+        raise ValueError("%s: no header row" % path)
     header = rows[0]
     col = {name: i for i, name in enumerate(header)}
     for required in [c for c in CLAIM_FIELDS if c not in OPTIONAL_CLAIM_FIELDS] + list(CSV_FEE_COLUMNS):
@@ -660,7 +665,7 @@ class Adjudicator:
             pay = round_fen(amt)
             if fund in caps:
                 left = max(0, yuan_to_fen_exact(caps[fund]) - self.fund_paid.get((psn, year, fund), 0))
-                if pay > left:
+                if pay > left:   # recorded only when actually cut (once per fund cut)
                     pay = left
                     claim_reasons.append("ANNUAL_CAP_REACHED")
             funds[fund] = pay
@@ -671,7 +676,9 @@ class Adjudicator:
             burden = inscp_total - sum(funds.values())
             P = self.ci_burden.get((psn, year), 0)
             T = yuan_to_fen_exact(ci["threshold"])
-            if P + burden > T:
+            # the CI fund takes part only when some of this claim's burden lies above
+            # the threshold, i.e. [max(P, T), P + burden) is not empty
+            if P + burden > max(P, T):
                 s0 = max(P, T) - T
                 e0 = P + burden - T
                 lo = 0

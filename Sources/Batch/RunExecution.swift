@@ -129,8 +129,7 @@ final class RunExecution {
         let reader = try StagingReader(path: stagingPath(file), offset: file.nextOffset)
         let history = HistoryCache(store: store)
         var chunk = ChunkCommit(file: file, run: record)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var json = JSONLineWriter()
 
         func commit() throws {
             try results.writer.sync()
@@ -152,9 +151,10 @@ final class RunExecution {
         while let ingested = try reader.next() {
             let setlId = record.id + "-" + pad(record.claimsDone + 1, 6)
             let result = try decide(ingested, setlId: setlId, file: file, history: history, chunk: &chunk)
-            let line = try encoder.encode(result) + [UInt8(ascii: "\n")]
-            try results.writer.write(line)
-            if result.status == .rejected { try rejected.writer.write(line) }
+            json.bytes.removeAll(keepingCapacity: true)
+            result.jsonLine(into: &json)
+            try results.writer.write(json.bytes)
+            if result.status == .rejected { try rejected.writer.write(json.bytes) }
             CrashPoint.reached("claim-written")
             totals.add(result)
             record.claimsDone += 1
