@@ -77,6 +77,7 @@ public final class StateStore {
                 );
                 CREATE INDEX claim_visit ON claim(fixmedins_code, mdtrt_id);
                 CREATE INDEX claim_run_payee ON claim(run_id, payee_kind, payee_id) WHERE payable > 0;
+                CREATE INDEX claim_transfer ON claim(transfer_id) WHERE transfer_id IS NOT NULL;
                 -- One approved claim per invoice, ever: the ledger's guard against paying twice.
                 CREATE TABLE approved_invoice (
                     fixmedins_code TEXT NOT NULL,
@@ -183,9 +184,12 @@ public final class StateStore {
     }
 
     // MARK: What a claim's adjudication reads
+    //
+    // Point lookups run on the writer's connection without a transaction of their own (one
+    // per claim would cost more than the query): only this process writes, under the lock.
 
     public func approvedInvoice(fixmedinsCode: String, invoiceNo: String) throws -> String? {
-        try db.read { db in
+        try db.inDatabase { db in
             try String.fetchOne(db.cachedStatement(
                 sql: "SELECT setl_id FROM approved_invoice WHERE fixmedins_code = ? AND invoice_no = ?"),
                 arguments: [fixmedinsCode, invoiceNo])
@@ -193,7 +197,7 @@ public final class StateStore {
     }
 
     public func approvedStays(psnNo: String) throws -> [ApprovedStay] {
-        try db.read { db in
+        try db.inDatabase { db in
             try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM stay WHERE psn_no = ? ORDER BY begndate, setl_id"),
                              arguments: [psnNo]).map {
                 ApprovedStay(setlId: $0["setl_id"], begndate: Day(ordinal: $0["begndate"]),
@@ -203,7 +207,7 @@ public final class StateStore {
     }
 
     public func accumulators(psnNo: String, year: Int) throws -> YearAccumulators? {
-        let json: String? = try db.read { db in
+        let json: String? = try db.inDatabase { db in
             try String.fetchOne(db.cachedStatement(
                 sql: "SELECT value_json FROM accumulator WHERE psn_no = ? AND year = ?"), arguments: [psnNo, year])
         }
@@ -211,7 +215,7 @@ public final class StateStore {
     }
 
     public func accountBalance(psnNo: String) throws -> Fen? {
-        try db.read { db in
+        try db.inDatabase { db in
             try Int64.fetchOne(db.cachedStatement(sql: "SELECT balance FROM account WHERE psn_no = ?"),
                                arguments: [psnNo])
         }
@@ -219,7 +223,7 @@ public final class StateStore {
 
     /// The latest earlier result of the same visit, for "names the earlier one".
     public func latestResult(fixmedinsCode: String, mdtrtId: String) throws -> (setlId: String, status: ClaimStatus)? {
-        try db.read { db in
+        try db.inDatabase { db in
             try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT setl_id, status FROM claim WHERE fixmedins_code = ? AND mdtrt_id = ?
                 ORDER BY setl_id DESC LIMIT 1
