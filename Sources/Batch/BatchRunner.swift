@@ -146,24 +146,13 @@ public final class BatchRunner {
         let day = now.prefix(10).replacingOccurrences(of: "-", with: "")
         let id = (request.dryRun ? "DRY-" : "") + "R\(day)-" + pad(seq, 4)
         let label = kind == .run ? "inbox" : (folder as NSString).lastPathComponent
-        var seen: [String: String] = [:]
-        var files: [RunFileRecord] = []
-        for (position, name) in names.enumerated() {
+        // Content hashes are taken when each file is staged (on the stager's thread), so
+        // planning only lists the files.
+        let files = try names.enumerated().map { position, name -> RunFileRecord in
             let path = folder + "/" + name
-            let digest = try SHA256.hexDigest(ofFileAt: path)
-            var file = RunFileRecord(runId: id, position: position, name: label + "/" + name, sourcePath: path,
-                                     sha256: digest.sha256, bytes: digest.bytes)
-            if kind == .run {
-                if let earlier = try store.takenContent(sha256: digest.sha256) {
-                    file.outcome = .alreadyTaken
-                    file.error = "the same content was taken by run \(earlier.runId) as \(earlier.name)"
-                } else if let twin = seen[digest.sha256] {
-                    file.outcome = .alreadyTaken
-                    file.error = "the same content is \(twin) in this run"
-                }
-            }
-            seen[digest.sha256] = seen[digest.sha256] ?? file.name
-            files.append(file)
+            let bytes = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
+            return RunFileRecord(runId: id, position: position, name: label + "/" + name, sourcePath: path,
+                                 sha256: "", bytes: bytes)
         }
         let record = RunRecord(
             id: id, seq: seq, kind: kind, phase: .adjudicating, startedAt: now, endedAt: nil,

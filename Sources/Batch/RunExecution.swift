@@ -75,12 +75,19 @@ final class RunExecution {
         let rejected = try ResultLog(path: AtomicFile.temporaryPath(for: rejectedPath), committed: record.rejectedBytes)
         let files = try store.files(of: record.id)
         var totals = try RunTotals.from(json: record.totalsJSON)
-        for var file in files {
-            if file.outcome == .pending { file = try stage(file) }
+        let staging = stagingFolder, runId = record.id
+        let stager = Stager(store: store, files: files, limits: IngestLimits(maxFileBytes: runner.config.maxFileBytes),
+                            log: log, rememberTaken: record.kind == .run) { staging + "/\(runId)-\($0.position).claims" }
+        stager.start()
+        defer { stager.cancel() }
+        for index in files.indices {
+            runner.progress?.show("[\(record.id)] reading \(files[index].name)")
+            var file = try stager.file(at: index)
             if file.outcome == .staged {
                 file = try adjudicate(file, results: results, rejected: rejected, totals: &totals, fileCount: files.count)
             }
             try settle(file)
+            stager.consumed(index)
         }
         try results.writer.sync()
         try rejected.writer.sync()
@@ -94,34 +101,8 @@ final class RunExecution {
         log.info("results published", metadata: ["claims": "\(record.claimsDone)"])
     }
 
+    /// Where a submission's claims are staged (the stager writes there too).
     func stagingPath(_ file: RunFileRecord) -> String { stagingFolder + "/\(record.id)-\(file.position).claims" }
-
-    /// Reads a submission whole into its staging file. A file refused at any point (a truncated
-    /// XML at its last byte included) stages nothing: it is taken whole or refused whole.
-    func stage(_ input: RunFileRecord) throws -> RunFileRecord {
-        var file = input
-        runner.progress?.show("[\(record.id)] reading \(file.name)")
-        let writer = try StagingWriter(path: stagingPath(file))
-        do {
-            let limits = IngestLimits(maxFileBytes: runner.config.maxFileBytes)
-            let summary = try SubmissionReader.read(path: file.sourcePath, displayName: file.name, limits: limits) {
-                try writer.append($0)
-            }
-            try writer.finish()
-            CrashPoint.reached("staged-file-written")
-            file.outcome = .staged
-            file.claims = summary.claims
-            log.info("submission staged", metadata: ["file": .string(file.name), "claims": "\(summary.claims)",
-                                                     "invalid_claims": "\(summary.invalidClaims)"])
-        } catch let refusal as FileRefusal {
-            file.outcome = .refused
-            file.error = refusal.description
-            log.warning("submission refused", metadata: ["file": .string(file.name), "error": .string(refusal.description)])
-        }
-        try store.updateFile(file)
-        CrashPoint.reached("file-staged")
-        return file
-    }
 
     func adjudicate(_ input: RunFileRecord, results: ResultLog, rejected: ResultLog, totals: inout RunTotals,
                     fileCount: Int) throws -> RunFileRecord {

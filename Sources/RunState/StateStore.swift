@@ -4,7 +4,7 @@ import GRDB
 
 /// The durable run state: one SQLite database in WAL mode (GRDB). Every checkpointed chunk is
 /// one transaction, so the state is always at a checkpoint, whatever instant a run was killed.
-public final class StateStore {
+public final class StateStore: @unchecked Sendable {
     public let path: String
     let db: DatabaseQueue
 
@@ -397,9 +397,10 @@ public final class StateStore {
 
     static func update(_ file: RunFileRecord, _ db: Database) throws {
         try db.cachedStatement(sql: """
-            UPDATE run_file SET outcome = ?, error = ?, claims = ?, next_offset = ?, next_ordinal = ?
+            UPDATE run_file SET sha256 = ?, bytes = ?, outcome = ?, error = ?, claims = ?, next_offset = ?,
+                next_ordinal = ?
             WHERE run_id = ? AND position = ?
-            """).execute(arguments: [file.outcome.rawValue, file.error, file.claims, file.nextOffset, file.nextOrdinal,
-                                     file.runId, file.position])
+            """).execute(arguments: [file.sha256, file.bytes, file.outcome.rawValue, file.error, file.claims,
+                                     file.nextOffset, file.nextOrdinal, file.runId, file.position])
     }
 }

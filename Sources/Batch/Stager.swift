@@ -1,0 +1,135 @@
+import Domain
+import Foundation
+import Ingest
+import Logging
+import RunState
+import TextFormats
+
+/// Reads submissions into their staging files on a second thread, a file or two ahead of the
+/// adjudication, so that parsing one file and adjudicating another keep both cores busy. Files
+/// are staged strictly in the run's order; the adjudication waits for each in turn. A file's
+/// content hash is taken here too (one more read, on this thread), and content taken before is
+/// not staged at all.
+final class Stager: @unchecked Sendable {
+    private let store: StateStore
+    private let limits: IngestLimits
+    private let log: Logger
+    private let rememberTaken: Bool
+    private let stagingPath: @Sendable (RunFileRecord) -> String
+    /// How many files the stager may run ahead of the adjudication (bounds the disk used).
+    private let lookahead = 2
+
+    private let condition = NSCondition()
+    private var files: [RunFileRecord]
+    private var ready: Set<Int> = []
+    private var consumed = -1
+    private var failure: Error?
+    private var cancelled = false
+
+    init(store: StateStore, files: [RunFileRecord], limits: IngestLimits, log: Logger, rememberTaken: Bool,
+         stagingPath: @escaping @Sendable (RunFileRecord) -> String) {
+        self.store = store
+        self.files = files
+        self.limits = limits
+        self.log = log
+        self.rememberTaken = rememberTaken
+        self.stagingPath = stagingPath
+        for file in files where file.outcome != .pending { ready.insert(file.position) }
+    }
+
+    func start() {
+        SubmissionReader.prepareForThreads()
+        let thread = Thread { [self] in self.stageAll() }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// The file at `index`, once it is staged (or refused, or known to be taken before).
+    func file(at index: Int) throws -> RunFileRecord {
+        condition.lock()
+        defer { condition.unlock() }
+        while !ready.contains(index) && failure == nil { condition.wait() }
+        if let failure { throw failure }
+        return files[index]
+    }
+
+    /// The adjudication is done with the file at `index`: the stager may go further ahead.
+    func consumed(_ index: Int) {
+        condition.lock()
+        consumed = index
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func stageAll() {
+        for index in files.indices {
+            condition.lock()
+            while index > consumed + lookahead && !cancelled { condition.wait() }
+            let file = files[index]
+            let stop = cancelled
+            condition.unlock()
+            if stop { return }
+            guard file.outcome == .pending else { continue }
+            do {
+                let staged = try stage(file, earlier: Array(files[..<index]))
+                condition.lock()
+                files[index] = staged
+                ready.insert(index)
+                condition.broadcast()
+                condition.unlock()
+            } catch {
+                condition.lock()
+                failure = error
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+        }
+    }
+
+    /// Reads a submission whole into its staging file. A file refused at any point (a truncated
+    /// XML at its last byte included) stages nothing: it is taken whole or refused whole.
+    private func stage(_ input: RunFileRecord, earlier: [RunFileRecord]) throws -> RunFileRecord {
+        var file = input
+        let digest = try SHA256.hexDigest(ofFileAt: file.sourcePath)
+        file.sha256 = digest.sha256
+        file.bytes = digest.bytes
+        if rememberTaken, let taken = try store.takenContent(sha256: file.sha256) {
+            file.outcome = .alreadyTaken
+            file.error = "the same content was taken by run \(taken.runId) as \(taken.name)"
+        } else if rememberTaken, let twin = earlier.first(where: { $0.sha256 == file.sha256 }) {
+            file.outcome = .alreadyTaken
+            file.error = "the same content is \(twin.name) in this run"
+        } else {
+            let writer = try StagingWriter(path: stagingPath(file))
+            do {
+                let summary = try SubmissionReader.read(path: file.sourcePath, displayName: file.name, limits: limits) {
+                    try writer.append($0)
+                }
+                try writer.finish()
+                CrashPoint.reached("staged-file-written")
+                file.outcome = .staged
+                file.claims = summary.claims
+                log.info("submission staged", metadata: ["file": .string(file.name), "claims": "\(summary.claims)",
+                                                         "invalid_claims": "\(summary.invalidClaims)"])
+            } catch let refusal as FileRefusal {
+                file.outcome = .refused
+                file.error = refusal.description
+                log.warning("submission refused", metadata: ["file": .string(file.name), "error": .string(refusal.description)])
+            }
+        }
+        if file.outcome == .alreadyTaken {
+            log.warning("submission already taken", metadata: ["file": .string(file.name), "error": .string(file.error ?? "")])
+        }
+        try store.updateFile(file)
+        CrashPoint.reached("file-staged")
+        return file
+    }
+}
