@@ -273,11 +273,11 @@ final class RunExecution {
                                     claims: file.claims, error: file.error)
         }
         let reference = try JSONDecoder().decode([RunSummary.ReferenceFile].self, from: Data(record.referenceJSON.utf8))
-        let transfers = try store.transfers(runId: record.id)
+        let transfers = try store.transferTotals(runId: record.id)
         var payments = RunSummary.Payments()
         payments.transfers = transfers.count
-        payments.ctrlSum = Yuan(transfers.reduce(0) { $0 + $1.amount })
-        if !transfers.isEmpty {
+        payments.ctrlSum = Yuan(transfers.total)
+        if transfers.count > 0 {
             payments.msgId = PaymentStage.messageId(runId: record.id)
             if !runner.request.dryRun {
                 payments.files = runner.config.paymentFormats.map(\.fileName)

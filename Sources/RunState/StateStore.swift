@@ -95,7 +95,7 @@ public final class StateStore: @unchecked Sendable {
                 CREATE TABLE accumulator (
                     psn_no TEXT NOT NULL,
                     year INTEGER NOT NULL,
-                    value_json TEXT NOT NULL,
+                    value TEXT NOT NULL,  -- AccumulatorText
                     PRIMARY KEY (psn_no, year)
                 ) WITHOUT ROWID;
                 CREATE TABLE account (
@@ -111,7 +111,8 @@ public final class StateStore: @unchecked Sendable {
                     amount INTEGER NOT NULL CHECK (amount > 0),
                     claims INTEGER NOT NULL,
                     released INTEGER NOT NULL DEFAULT 0,
-                    UNIQUE (run_id, payee_kind, payee_id)
+                    UNIQUE (run_id, payee_kind, payee_id),
+                    UNIQUE (run_id, seq)
                 );
                 """)
         }
@@ -207,11 +208,11 @@ public final class StateStore: @unchecked Sendable {
     }
 
     public func accumulators(psnNo: String, year: Int) throws -> YearAccumulators? {
-        let json: String? = try db.inDatabase { db in
+        let text: String? = try db.inDatabase { db in
             try String.fetchOne(db.cachedStatement(
-                sql: "SELECT value_json FROM accumulator WHERE psn_no = ? AND year = ?"), arguments: [psnNo, year])
+                sql: "SELECT value FROM accumulator WHERE psn_no = ? AND year = ?"), arguments: [psnNo, year])
         }
-        return try json.map { try JSONDecoder().decode(YearAccumulators.self, from: Data($0.utf8)) }
+        return try text.map(AccumulatorText.decode)
     }
 
     public func accountBalance(psnNo: String) throws -> Fen? {
@@ -237,8 +238,6 @@ public final class StateStore: @unchecked Sendable {
 
     /// Writes a chunk's results, the accumulators they moved and the checkpoint in one transaction.
     public func commit(_ chunk: ChunkCommit) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         try db.write { db in
             let insertClaim = try db.cachedStatement(sql: """
                 INSERT INTO claim (setl_id, run_id, file_position, ordinal, fixmedins_code, mdtrt_id, invoice_no,
@@ -264,10 +263,9 @@ public final class StateStore: @unchecked Sendable {
                 try insertStay.execute(arguments: [s.psnNo, s.stay.begndate.ordinal, s.stay.enddate.ordinal, s.stay.setlId])
             }
             let upsertAccumulator = try db.cachedStatement(
-                sql: "INSERT OR REPLACE INTO accumulator (psn_no, year, value_json) VALUES (?, ?, ?)")
+                sql: "INSERT OR REPLACE INTO accumulator (psn_no, year, value) VALUES (?, ?, ?)")
             for a in chunk.accumulators {
-                let json = String(decoding: try encoder.encode(a.value), as: UTF8.self)
-                try upsertAccumulator.execute(arguments: [a.psnNo, a.year, json])
+                try upsertAccumulator.execute(arguments: [a.psnNo, a.year, AccumulatorText.encode(a.value)])
             }
             let upsertAccount = try db.cachedStatement(
                 sql: "INSERT OR REPLACE INTO account (psn_no, balance) VALUES (?, ?)")
@@ -283,69 +281,77 @@ public final class StateStore: @unchecked Sendable {
 
     // MARK: The payment ledger
 
-    /// The run's transfers. On first call, assigns every payable claim of the run to exactly
-    /// one transfer per payee (in one transaction); later calls return the same transfers.
-    public func assignTransfers(runId: String, endToEndId: (Int) -> String) throws -> [TransferRecord] {
+    /// Assigns every payable claim of the run to exactly one transfer per payee, in one
+    /// transaction, the first time it is called; later calls (a resumed run) find the same
+    /// transfers. Transfers are numbered in payee order and identified `RUN_ID-TNNNNNN`.
+    /// Returns their count and total.
+    public func assignTransfers(runId: String) throws -> (count: Int, total: Fen) {
         try db.write { db in
-            let existing = try Self.transfers(runId: runId, db)
-            if !existing.isEmpty { return existing }
-            let groups = try Row.fetchAll(db, sql: """
-                SELECT payee_kind, payee_id, SUM(payable) AS amount, COUNT(*) AS claims FROM claim
-                WHERE run_id = ? AND payable > 0 AND transfer_id IS NULL
-                GROUP BY payee_kind, payee_id ORDER BY payee_kind, payee_id
-                """, arguments: [runId])
-            for (index, g) in groups.enumerated() {
-                let id = endToEndId(index + 1)
-                let kind: String = g["payee_kind"], payee: String = g["payee_id"]
+            let existing = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM transfer WHERE run_id = ?", arguments: [runId]) ?? 0
+            if existing == 0 {
                 try db.execute(sql: """
                     INSERT INTO transfer (end_to_end_id, run_id, seq, payee_kind, payee_id, amount, claims)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [id, runId, index + 1, kind, payee, g["amount"] as Int64, g["claims"] as Int])
+                    SELECT printf('%s-T%06d', ?1, seq), ?1, seq, payee_kind, payee_id, amount, claims FROM (
+                        SELECT ROW_NUMBER() OVER (ORDER BY payee_kind, payee_id) AS seq, payee_kind, payee_id,
+                               SUM(payable) AS amount, COUNT(*) AS claims
+                        FROM claim WHERE run_id = ?1 AND payable > 0 AND transfer_id IS NULL
+                        GROUP BY payee_kind, payee_id)
+                    """, arguments: [runId])
                 try db.execute(sql: """
-                    UPDATE claim SET transfer_id = ?
-                    WHERE run_id = ? AND payee_kind = ? AND payee_id = ? AND payable > 0 AND transfer_id IS NULL
-                    """, arguments: [id, runId, kind, payee])
+                    UPDATE claim SET transfer_id = (
+                        SELECT end_to_end_id FROM transfer t
+                        WHERE t.run_id = claim.run_id AND t.payee_kind = claim.payee_kind AND t.payee_id = claim.payee_id)
+                    WHERE run_id = ? AND payable > 0 AND transfer_id IS NULL
+                    """, arguments: [runId])
             }
-            return try Self.transfers(runId: runId, db)
+            return try Self.transferTotals(runId: runId, db)
         }
     }
 
-    public func transfers(runId: String) throws -> [TransferRecord] {
-        try db.read { db in try Self.transfers(runId: runId, db) }
+    /// The count and total of the run's transfers.
+    public func transferTotals(runId: String) throws -> (count: Int, total: Fen) {
+        try db.read { db in try Self.transferTotals(runId: runId, db) }
     }
 
-    /// The payee as recorded with the transfer's claims.
-    public func payee(of transfer: TransferRecord) throws -> Payee? {
+    static func transferTotals(runId: String, _ db: Database) throws -> (count: Int, total: Fen) {
+        let row = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS n, COALESCE(SUM(amount), 0) AS total FROM transfer WHERE run_id = ?",
+                                   arguments: [runId])!
+        return (row["n"], row["total"])
+    }
+
+    /// Streams the run's transfers in order, each with its payee (as recorded with its claims)
+    /// and its first `setlIdLimit` settlement ids: one query, memory flat whatever the count.
+    public func forEachTransfer(runId: String, setlIdLimit: Int,
+                                _ body: (TransferRecord, Payee, [String]) throws -> Void) throws {
         try db.read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT payee_name, payee_account, payee_bank_name, payee_bank_code FROM claim
-                WHERE transfer_id = ? ORDER BY setl_id LIMIT 1
-                """, arguments: [transfer.endToEndId]).map {
-                Payee(kind: transfer.payeeKind, id: transfer.payeeId, name: $0["payee_name"],
-                      account: $0["payee_account"], bankName: $0["payee_bank_name"], bankCode: $0["payee_bank_code"])
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT t.end_to_end_id, t.seq, t.payee_kind, t.payee_id, t.amount, t.claims, t.released,
+                       c.setl_id, c.payee_name, c.payee_account, c.payee_bank_name, c.payee_bank_code
+                FROM transfer t JOIN claim c ON c.transfer_id = t.end_to_end_id
+                WHERE t.run_id = ? ORDER BY t.seq, c.setl_id
+                """, arguments: [runId])
+            var current: (TransferRecord, Payee, [String])?
+            while let row = try rows.next() {
+                let id: String = row["end_to_end_id"]
+                if current?.0.endToEndId != id {
+                    if let done = current { try body(done.0, done.1, done.2) }
+                    let kind = Payee.Kind(rawValue: row["payee_kind"]) ?? .person
+                    let transfer = TransferRecord(endToEndId: id, runId: runId, seq: row["seq"], payeeKind: kind,
+                                                  payeeId: row["payee_id"], amount: row["amount"], claims: row["claims"],
+                                                  released: row["released"])
+                    let payee = Payee(kind: kind, id: row["payee_id"], name: row["payee_name"],
+                                      account: row["payee_account"], bankName: row["payee_bank_name"],
+                                      bankCode: row["payee_bank_code"])
+                    current = (transfer, payee, [])
+                }
+                if current!.2.count < setlIdLimit { current!.2.append(row["setl_id"]) }
             }
-        }
-    }
-
-    /// The settlement ids paid by a transfer, in order (for the remittance text).
-    public func setlIds(transfer endToEndId: String, limit: Int) throws -> [String] {
-        try db.read { db in
-            try String.fetchAll(db, sql: "SELECT setl_id FROM claim WHERE transfer_id = ? ORDER BY setl_id LIMIT ?",
-                                arguments: [endToEndId, limit])
+            if let done = current { try body(done.0, done.1, done.2) }
         }
     }
 
     public func markTransfersReleased(runId: String) throws {
         try db.write { db in try db.execute(sql: "UPDATE transfer SET released = 1 WHERE run_id = ?", arguments: [runId]) }
-    }
-
-    /// Every claim's money is in at most one transfer: the count of claims in transfers equals
-    /// the count of distinct claims (a check for tests and `status`).
-    public func claimsInTransfers() throws -> (claims: Int, amount: Fen) {
-        try db.read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS n, COALESCE(SUM(payable), 0) AS s FROM claim WHERE transfer_id IS NOT NULL")!
-            return (row["n"], row["s"])
-        }
     }
 
     /// A consistent copy of the whole state (for dry runs and backups).
@@ -355,14 +361,6 @@ public final class StateStore: @unchecked Sendable {
     }
 
     // MARK: Row mapping
-
-    static func transfers(runId: String, _ db: Database) throws -> [TransferRecord] {
-        try Row.fetchAll(db, sql: "SELECT * FROM transfer WHERE run_id = ? ORDER BY seq", arguments: [runId]).map {
-            TransferRecord(endToEndId: $0["end_to_end_id"], runId: $0["run_id"], seq: $0["seq"],
-                           payeeKind: Payee.Kind(rawValue: $0["payee_kind"]) ?? .person, payeeId: $0["payee_id"],
-                           amount: $0["amount"], claims: $0["claims"], released: $0["released"])
-        }
-    }
 
     static func runRecord(_ row: Row) -> RunRecord {
         RunRecord(id: row["id"], seq: row["seq"], kind: RunSummary.Kind(rawValue: row["kind"]) ?? .run,
