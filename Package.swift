@@ -66,6 +66,7 @@ let package = Package(
         .testTarget(name: "ReferenceTests", dependencies: ["Reference", "Domain"]),
         .testTarget(name: "PaymentsTests", dependencies: ["Payments", "Domain", "TextFormats", "CLibXML2"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Domain", "TextFormats"], exclude: ["Fixtures"]),
+        .testTarget(name: "TextFormatsTests", dependencies: ["TextFormats"]),
         .testTarget(name: "RunStateTests", dependencies: ["RunState", "Domain"]),
         .testTarget(name: "BatchTests", dependencies: ["Batch", "RunState", "Domain", "Payments", "Reporting"],
                     exclude: ["Fixtures"]),
