@@ -103,5 +103,11 @@ func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, out
 
 let xmllint = "/usr/bin/xmllint"
 let hasXmllint = FileManager.default.isExecutableFile(atPath: xmllint)
-/// The official schema as the project received it (the bundled copy is the same file).
-let officialXSD = "/work/shared/schemas/pain.001.001.09.xsd"
+/// The official schema as the project received it (`shared/` beside the checkout, as CI has
+/// it); the bundled copy is the same file and stands in where `shared/` is absent.
+let officialXSD: String = {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized.path
+    let candidates = [root + "/../shared/schemas/pain.001.001.09.xsd", "/work/shared/schemas/pain.001.001.09.xsd",
+                      root + "/Sources/Payments/Resources/pain.001.001.09.xsd"]
+    return candidates.first { FileManager.default.fileExists(atPath: $0) } ?? candidates[2]
+}()
