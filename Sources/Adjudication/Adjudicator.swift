@@ -20,7 +20,9 @@ public struct Adjudicator: Sendable {
     /// `history` holds the person's accumulators for the year of the claim's `enddate`; the
     /// decision returns them moved by this claim (unchanged when it is rejected).
     public func adjudicate(_ claim: Claim, history: ClaimHistory) -> Decision {
-        // INVALID_DATA: refunds that net a code below zero (the first gate).
+        // INVALID_DATA: amounts beyond any real claim (they would overflow the sums), then
+        // refunds that net a code below zero (the first gate).
+        if let reason = Self.outOfBounds(claim) { return rejected(reason, history: history) }
         let netted: [FeeLine]
         switch Netting.net(claim.lines, submission: claim.submission) {
         case .invalid(let reason): return rejected(reason, history: history)
@@ -65,6 +67,22 @@ public struct Adjudicator: Sendable {
         return Decision(
             status: .approved, reasons: settled.reasons, amounts: amounts, lines: lines,
             payee: payee(claim.mode, admitted), year: settled.year, accountBalance: settled.accountBalance)
+    }
+
+    /// `AmountLimits`: the ingest stage refuses such claims already; the core checks again so
+    /// that no input can make its sums overflow.
+    static func outOfBounds(_ claim: Claim) -> Reason? {
+        let basis = "data.md: claim and fee line fields; amounts above \(AmountLimits.maxAmount.yuan) are not accepted"
+        if claim.lines.count > AmountLimits.maxLinesPerClaim {
+            return Reason(.invalidData, detail: "\(claim.lines.count) fee lines, more than \(AmountLimits.maxLinesPerClaim)", basis: basis)
+        }
+        if !AmountLimits.contains(claim.invoiceAmount) {
+            return Reason(.invalidData, detail: "invoice_amount \(claim.invoiceAmount.yuan) is out of range", basis: basis)
+        }
+        for line in claim.lines where !AmountLimits.contains(line.amount) {
+            return Reason(.invalidData, detail: "line \(line.sn) amount \(line.amount.yuan) is out of range", basis: basis)
+        }
+        return nil
     }
 
     /// The first failing gate; every amount zero, no lines, no payee, accumulators unchanged.

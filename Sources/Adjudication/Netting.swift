@@ -28,7 +28,7 @@ enum Netting {
         // Most claims have no refund: nothing to merge when every (code, pric) is distinct and
         // every cnt is positive. The general path below handles that too; this keeps the
         // common case from building a dictionary per claim.
-        if lines.allSatisfy({ $0.cnt > 0 }) && !hasRepeatedKey(lines) { return .netted(lines) }
+        if lines.allSatisfy({ $0.cnt > 0 && $0.amount >= 0 }) && !hasRepeatedKey(lines) { return .netted(lines) }
 
         var index: [Key: Int] = [:]
         var groups: [Group] = []

@@ -144,13 +144,25 @@ public final class BatchRunner {
         let now = RunClock.now()
         let seq = try store.nextRunSequence()
         let day = now.prefix(10).replacingOccurrences(of: "-", with: "")
-        let id = (request.dryRun ? "DRY-" : "") + "R\(day)-" + pad(seq, 4)
+        var id = (request.dryRun ? "DRY-" : "") + "R\(day)-" + pad(seq, 4)
+        if request.dryRun {
+            // Dry runs work on a throwaway copy of the state, whose sequence never advances:
+            // number them by the folders already there, so one never overwrites another.
+            var n = 1
+            while FileManager.default.fileExists(atPath: config.paths.dryRuns + "/" + id + (n == 1 ? "" : "-\(n)")) { n += 1 }
+            if n > 1 { id += "-\(n)" }
+        }
         let label = kind == .run ? "inbox" : (folder as NSString).lastPathComponent
         // Content hashes are taken when each file is staged (on the stager's thread), so
         // planning only lists the files.
+        // An inbox run takes ownership of its files: they move to `inbox/.taking/RUN_ID/` (same
+        // folder, so the rename is atomic) before anything is read, so a file replaced or
+        // removed in the inbox afterwards cannot change what this run reads or archives.
+        let owned = kind == .run && !request.dryRun
         let files = try names.enumerated().map { position, name -> RunFileRecord in
-            let path = folder + "/" + name
-            let bytes = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
+            let path = owned ? Self.takingFolder(inbox: folder, runId: id) + "/" + name : folder + "/" + name
+            let original = folder + "/" + name
+            let bytes = (try FileManager.default.attributesOfItem(atPath: original)[.size] as? NSNumber)?.int64Value ?? 0
             return RunFileRecord(runId: id, position: position, name: label + "/" + name, sourcePath: path,
                                  sha256: "", bytes: bytes)
         }
@@ -163,6 +175,11 @@ public final class BatchRunner {
         CrashPoint.reached("planned")
         return record
     }
+}
+
+extension BatchRunner {
+    /// Where an inbox run keeps the files it has taken until they are archived or quarantined.
+    static func takingFolder(inbox: String, runId: String) -> String { inbox + "/.taking/" + runId }
 }
 
 func makeFolder(_ path: String) throws {

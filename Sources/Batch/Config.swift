@@ -113,6 +113,10 @@ public struct MedclaimsConfig: Sendable {
                     }
                     return format
                 }
+                // With no format, transfers would be recorded as released with no file to send.
+                guard !formats.isEmpty, Set(formats).count == formats.count else {
+                    throw fail("payments.formats", "expected pain001, csv or both, each once")
+                }
             }
             if let e = m["csv_encoding"] {
                 switch e.string?.lowercased() {

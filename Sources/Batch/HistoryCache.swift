@@ -10,7 +10,7 @@ final class HistoryCache {
     private var staysByPerson: [String: [ApprovedStay]] = [:]
     private var years: [String: YearAccumulators?] = [:]
     private var balances: [String: Fen?] = [:]
-    private var visits: [String: String] = [:]
+    private var visits: [String: (setlId: String, status: ClaimStatus)] = [:]
     private static let limit = 100_000
 
     init(store: StateStore) { self.store = store }
@@ -58,16 +58,24 @@ final class HistoryCache {
 
     func setAccountBalance(psnNo: String, _ balance: Fen) { balances[psnNo] = .some(balance) }
 
-    /// The latest earlier result of the same visit (this run's uncommitted ones included).
-    func latestResult(fixmedinsCode: String?, mdtrtId: String?) throws -> String? {
+    /// The earlier result of the same visit that a new result supersedes: the latest one, if it
+    /// was rejected (an approved one still stands; the new claim is then DUPLICATE_INVOICE or
+    /// a second invoice, and names nothing it replaces).
+    func supersededResult(fixmedinsCode: String?, mdtrtId: String?) throws -> String? {
         guard let fixmedinsCode, let mdtrtId else { return nil }
-        if let hit = visits[Self.key(fixmedinsCode, mdtrtId)] { return hit }
-        return try store.latestResult(fixmedinsCode: fixmedinsCode, mdtrtId: mdtrtId)?.setlId
+        let latest: (setlId: String, status: ClaimStatus)?
+        if let hit = visits[Self.key(fixmedinsCode, mdtrtId)] {
+            latest = hit
+        } else {
+            latest = try store.latestResult(fixmedinsCode: fixmedinsCode, mdtrtId: mdtrtId)
+        }
+        guard let latest, latest.status == .rejected else { return nil }
+        return latest.setlId
     }
 
     func recordResult(_ claim: ClaimRecord) {
         guard let f = claim.fixmedinsCode, let m = claim.mdtrtId else { return }
-        visits[Self.key(f, m)] = claim.setlId
+        visits[Self.key(f, m)] = (claim.setlId, claim.status)
     }
 
     /// Everything cached is now also in the state: drop it when it has grown large.

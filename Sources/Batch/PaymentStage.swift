@@ -25,6 +25,11 @@ struct PaymentStage {
         }
         // A dry run pays nothing: its ledger lives on the scratch copy of the state only.
         if execution.runner.request.dryRun { return }
+        // Released before a kill: the files may already be with the bank; never write them again.
+        if try store.transfersReleased(runId: record.id) {
+            execution.log.info("payment files were already released")
+            return
+        }
 
         guard let executionDate = Day(record.startedAt.prefix(10)) else {
             throw BatchError.failed("run \(record.id) has an unreadable start time \(record.startedAt)")

@@ -50,7 +50,10 @@ final class RunExecution {
         } else {
             log.info("run started", metadata: ["kind": .string(record.kind.rawValue), "started_at": .string(record.startedAt)])
         }
-        if record.phase == .adjudicating { try adjudicateFiles() }
+        if record.phase == .adjudicating {
+            try takeOwnership()
+            try adjudicateFiles()
+        }
         if record.phase == .paying { try pay() }
         if record.phase == .reporting { try report() }
         runner.progress?.done()
@@ -60,6 +63,23 @@ final class RunExecution {
     }
 
     // MARK: Ingest and adjudicate
+
+    /// Moves the run's planned files from the inbox into its taking folder. Idempotent: after a
+    /// kill, the files already moved stay, the rest move now; a file that has vanished in
+    /// between is refused by the stager as unreadable.
+    func takeOwnership() throws {
+        guard record.kind == .run, !runner.request.dryRun else { return }
+        let inbox = runner.config.paths.inbox
+        try makeFolder(BatchRunner.takingFolder(inbox: inbox, runId: record.id))
+        for file in try store.files(of: record.id) where file.outcome == .pending {
+            let original = inbox + "/" + (file.sourcePath as NSString).lastPathComponent
+            let fm = FileManager.default
+            if !fm.fileExists(atPath: file.sourcePath) && fm.fileExists(atPath: original) {
+                try AtomicFile.publish(original, as: file.sourcePath)
+            }
+        }
+        CrashPoint.reached("files-taken")
+    }
 
     var resultsPath: String { folder + "/results.jsonl" }
     var rejectedPath: String { folder + "/rejected.jsonl" }
@@ -88,6 +108,12 @@ final class RunExecution {
             }
             try settle(file)
             stager.consumed(index)
+        }
+        if record.kind == .run, !runner.request.dryRun {
+            // Empty by now (every file was archived or quarantined): rmdir removes only that.
+            let taking = BatchRunner.takingFolder(inbox: runner.config.paths.inbox, runId: record.id)
+            _ = rmdir(taking)
+            _ = rmdir((taking as NSString).deletingLastPathComponent)
         }
         try results.writer.sync()
         try rejected.writer.sync()
@@ -159,7 +185,7 @@ final class RunExecution {
         let sourceFile = file.name
         switch ingested {
         case .invalid(let invalid):
-            let earlier = try history.latestResult(fixmedinsCode: invalid.fixmedinsCode, mdtrtId: invalid.mdtrtId)
+            let earlier = try history.supersededResult(fixmedinsCode: invalid.fixmedinsCode, mdtrtId: invalid.mdtrtId)
             let result = ClaimResult(runId: record.id, setlId: setlId, invalid: invalid, sourceFile: sourceFile,
                                      reference: runner.reference, supersedes: earlier)
             let claimRecord = ClaimRecord(
@@ -177,7 +203,7 @@ final class RunExecution {
                 year: try history.accumulators(psnNo: claim.psnNo, year: year) ?? .empty,
                 accountBalance: try history.accountBalance(psnNo: claim.psnNo))
             let decision = runner.adjudicator.adjudicate(claim, history: past)
-            let earlier = try history.latestResult(fixmedinsCode: claim.fixmedinsCode, mdtrtId: claim.mdtrtId)
+            let earlier = try history.supersededResult(fixmedinsCode: claim.fixmedinsCode, mdtrtId: claim.mdtrtId)
             let result = ClaimResult(runId: record.id, setlId: setlId, claim: claim, sourceFile: sourceFile,
                                      decision: decision, reference: runner.reference, supersedes: earlier)
             let claimRecord = ClaimRecord(
@@ -227,7 +253,9 @@ final class RunExecution {
             let target = paths.quarantine + "/" + record.id
             try makeFolder(target)
             let error = QuarantineNote(file: file.name, run_id: record.id, sha256: file.sha256,
-                                       outcome: file.outcome.rawValue, error: file.error ?? "")
+                                       outcome: file.outcome.rawValue, line: file.refusal?.line,
+                                       column: file.refusal?.column, expected: file.refusal?.expected,
+                                       found: file.refusal?.found, error: file.error ?? "")
             try AtomicFile.write(sortedJSON(error) + [UInt8(ascii: "\n")], to: target + "/" + name + ".error.json")
             CrashPoint.reached("quarantine")
             try AtomicFile.publish(file.sourcePath, as: target + "/" + name)
@@ -292,12 +320,17 @@ final class RunExecution {
     }
 }
 
-/// `FILE.error.json` beside a quarantined submission.
+/// `FILE.error.json` beside a quarantined submission: file, line and column where known, what
+/// was expected and what was found (data.md), and the whole message.
 struct QuarantineNote: Codable {
     var file: String
     var run_id: String
     var sha256: String
     var outcome: String
+    var line: Int?
+    var column: Int?
+    var expected: String?
+    var found: String?
     var error: String
 }
 

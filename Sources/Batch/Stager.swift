@@ -10,6 +10,11 @@ import TextFormats
 /// are staged strictly in the run's order; the adjudication waits for each in turn. A file's
 /// content hash is taken here too (one more read, on this thread), and content taken before is
 /// not staged at all.
+/// An error writing the staging file (the state's disk), as opposed to reading the submission.
+struct StagingWriteFailure: Error {
+    var underlying: Error
+}
+
 final class Stager: @unchecked Sendable {
     private let store: StateStore
     private let limits: IngestLimits
@@ -98,10 +103,20 @@ final class Stager: @unchecked Sendable {
     /// XML at its last byte included) stages nothing: it is taken whole or refused whole.
     private func stage(_ input: RunFileRecord, earlier: [RunFileRecord]) throws -> RunFileRecord {
         var file = input
-        let digest = try SHA256.hexDigest(ofFileAt: file.sourcePath)
-        file.sha256 = digest.sha256
-        file.bytes = digest.bytes
-        if rememberTaken, let taken = try store.takenContent(sha256: file.sha256) {
+        do {
+            let digest = try SHA256.hexDigest(ofFileAt: file.sourcePath)
+            file.sha256 = digest.sha256
+            file.bytes = digest.bytes
+        } catch {
+            // A file that vanished or cannot be read is refused like a malformed one: the run
+            // goes on, and the operator finds it in the run's summary and log.
+            file.outcome = .refused
+            file.error = "\(file.name): cannot be read: \(error)"
+            file.refusal = FileRefusal(file: file.name, line: nil, expected: "a readable file", found: "\(error)")
+        }
+        if file.outcome == .refused {
+            log.warning("submission refused", metadata: ["file": .string(file.name), "error": .string(file.error ?? "")])
+        } else if rememberTaken, let taken = try store.takenContent(sha256: file.sha256) {
             file.outcome = .alreadyTaken
             file.error = "the same content was taken by run \(taken.runId) as \(taken.name)"
         } else if rememberTaken, let twin = earlier.first(where: { $0.sha256 == file.sha256 }) {
@@ -111,7 +126,11 @@ final class Stager: @unchecked Sendable {
             let writer = try StagingWriter(path: stagingPath(file))
             do {
                 let summary = try SubmissionReader.read(path: file.sourcePath, displayName: file.name, limits: limits) {
-                    try writer.append($0)
+                    do {
+                        try writer.append($0)
+                    } catch {
+                        throw StagingWriteFailure(underlying: error)
+                    }
                 }
                 try writer.finish()
                 CrashPoint.reached("staged-file-written")
@@ -122,7 +141,16 @@ final class Stager: @unchecked Sendable {
             } catch let refusal as FileRefusal {
                 file.outcome = .refused
                 file.error = refusal.description
+                file.refusal = refusal
                 log.warning("submission refused", metadata: ["file": .string(file.name), "error": .string(refusal.description)])
+            } catch let failure as StagingWriteFailure {
+                // Our own disk, not the hospital's file: the run stops and resumes later.
+                throw failure.underlying
+            } catch {
+                file.outcome = .refused
+                file.error = "\(file.name): cannot be read: \(error)"
+                file.refusal = FileRefusal(file: file.name, line: nil, expected: "a readable file", found: "\(error)")
+                log.warning("submission refused", metadata: ["file": .string(file.name), "error": .string(file.error ?? "")])
             }
         }
         if file.outcome == .alreadyTaken {

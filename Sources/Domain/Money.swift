@@ -55,3 +55,14 @@ public enum Rounding {
         halfUp(Int128(price) * Int128(quantity), 100_000_000)
     }
 }
+
+/// Bounds that keep every sum of a claim, a run and a transfer far inside `Int64` (9.2e18):
+/// an amount above 10 billion yuan, or a claim of more than 100,000 lines, is not data a
+/// hospital sends; it is `INVALID_DATA`, never an overflow trap that stops a night's run.
+public enum AmountLimits {
+    /// 10,000,000,000.00 yuan.
+    public static let maxAmount: Fen = 1_000_000_000_000
+    public static let maxLinesPerClaim = 100_000
+
+    public static func contains(_ amount: Fen) -> Bool { amount >= -maxAmount && amount <= maxAmount }
+}

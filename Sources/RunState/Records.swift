@@ -73,14 +73,17 @@ public struct RunFileRecord: Sendable, Hashable {
     public var bytes: Int64
     public var outcome: FileOutcome
     public var error: String?
+    /// Why the file was refused, field by field (for `FILE.error.json`).
+    public var refusal: FileRefusal?
     public var claims: Int
     /// The checkpoint inside the staged claims: next record's byte offset and ordinal.
     public var nextOffset: Int64
     public var nextOrdinal: Int
 
     public init(runId: String, position: Int, name: String, sourcePath: String, sha256: String, bytes: Int64,
-                outcome: FileOutcome = .pending, error: String? = nil, claims: Int = 0, nextOffset: Int64 = 0,
-                nextOrdinal: Int = 0) {
+                outcome: FileOutcome = .pending, error: String? = nil, refusal: FileRefusal? = nil, claims: Int = 0,
+                nextOffset: Int64 = 0, nextOrdinal: Int = 0) {
+        self.refusal = refusal
         self.runId = runId
         self.position = position
         self.name = name

@@ -44,6 +44,10 @@ public final class StateStore: @unchecked Sendable {
                     bytes INTEGER NOT NULL,
                     outcome TEXT NOT NULL,
                     error TEXT,
+                    refusal_line INTEGER,
+                    refusal_column INTEGER,
+                    refusal_expected TEXT,
+                    refusal_found TEXT,
                     claims INTEGER NOT NULL DEFAULT 0,
                     next_offset INTEGER NOT NULL DEFAULT 0,
                     next_ordinal INTEGER NOT NULL DEFAULT 0,
@@ -227,7 +231,7 @@ public final class StateStore: @unchecked Sendable {
         try db.inDatabase { db in
             try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT setl_id, status FROM claim WHERE fixmedins_code = ? AND mdtrt_id = ?
-                ORDER BY setl_id DESC LIMIT 1
+                ORDER BY rowid DESC LIMIT 1
                 """), arguments: [fixmedinsCode, mdtrtId]).map {
                 (setlId: $0["setl_id"], status: ClaimStatus(rawValue: $0["status"]) ?? .rejected)
             }
@@ -328,7 +332,7 @@ public final class StateStore: @unchecked Sendable {
                 SELECT t.end_to_end_id, t.seq, t.payee_kind, t.payee_id, t.amount, t.claims, t.released,
                        c.setl_id, c.payee_name, c.payee_account, c.payee_bank_name, c.payee_bank_code
                 FROM transfer t JOIN claim c ON c.transfer_id = t.end_to_end_id
-                WHERE t.run_id = ? ORDER BY t.seq, c.setl_id
+                WHERE t.run_id = ? ORDER BY t.seq, c.rowid
                 """, arguments: [runId])
             var current: (TransferRecord, Payee, [String])?
             while let row = try rows.next() {
@@ -347,6 +351,14 @@ public final class StateStore: @unchecked Sendable {
                 if current!.2.count < setlIdLimit { current!.2.append(row["setl_id"]) }
             }
             if let done = current { try body(done.0, done.1, done.2) }
+        }
+    }
+
+    /// Whether the run's payment files were already released (its transfers marked).
+    public func transfersReleased(runId: String) throws -> Bool {
+        try db.read { db in
+            try Bool.fetchOne(db, sql: "SELECT COUNT(*) > 0 AND MIN(released) = 1 FROM transfer WHERE run_id = ?",
+                              arguments: [runId]) ?? false
         }
     }
 
@@ -382,6 +394,10 @@ public final class StateStore: @unchecked Sendable {
         RunFileRecord(runId: row["run_id"], position: row["position"], name: row["name"], sourcePath: row["source_path"],
                       sha256: row["sha256"], bytes: row["bytes"],
                       outcome: FileOutcome(rawValue: row["outcome"]) ?? .pending, error: row["error"],
+                      refusal: (row["refusal_expected"] as String?).map {
+                          FileRefusal(file: row["name"], line: row["refusal_line"], column: row["refusal_column"],
+                                      expected: $0, found: row["refusal_found"] ?? "")
+                      },
                       claims: row["claims"], nextOffset: row["next_offset"], nextOrdinal: row["next_ordinal"])
     }
 
@@ -395,10 +411,11 @@ public final class StateStore: @unchecked Sendable {
 
     static func update(_ file: RunFileRecord, _ db: Database) throws {
         try db.cachedStatement(sql: """
-            UPDATE run_file SET sha256 = ?, bytes = ?, outcome = ?, error = ?, claims = ?, next_offset = ?,
-                next_ordinal = ?
+            UPDATE run_file SET sha256 = ?, bytes = ?, outcome = ?, error = ?, refusal_line = ?, refusal_column = ?,
+                refusal_expected = ?, refusal_found = ?, claims = ?, next_offset = ?, next_ordinal = ?
             WHERE run_id = ? AND position = ?
-            """).execute(arguments: [file.sha256, file.bytes, file.outcome.rawValue, file.error, file.claims,
+            """).execute(arguments: [file.sha256, file.bytes, file.outcome.rawValue, file.error, file.refusal?.line,
+                                     file.refusal?.column, file.refusal?.expected, file.refusal?.found, file.claims,
                                      file.nextOffset, file.nextOrdinal, file.runId, file.position])
     }
 }

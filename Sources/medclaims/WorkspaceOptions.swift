@@ -43,6 +43,10 @@ func runBatch(_ request: RunRequest) throws {
         }
     } catch let error as BatchError {
         throw batchExitCode(for: error)
+    } catch {
+        // Anything else is the run failing (a disk, the state): say so plainly; the next run
+        // resumes where this one stood.
+        throw batchExitCode(for: .failed("the run stopped: \(error); the next run resumes where it stands"))
     }
 }
 

@@ -191,12 +191,15 @@ import Testing
         #expect(second.count == 12)
         for result in second {
             let earlier = try #require(first.first { $0.mdtrtId == result.mdtrtId && $0.fixmedinsCode == result.fixmedinsCode })
-            #expect(result.supersedes == earlier.setlId)
             if earlier.status == .approved {
+                // The approved result stands; the new claim is refused and replaces nothing.
                 #expect(result.status == .rejected)
                 #expect(result.reasons.first?.code == .duplicateInvoice)
+                #expect(result.reasons.first?.detail.contains(earlier.setlId) == true)
                 #expect(result.payable == Yuan(0))
+                #expect(result.supersedes == nil)
             } else {
+                #expect(result.supersedes == earlier.setlId)
                 // Adjudicated again: the same data gives the same refusal.
                 #expect(result.reasons.first?.code == earlier.reasons.first?.code)
             }
@@ -208,5 +211,87 @@ import Testing
     @Test func usageErrorsExit2() throws {
         #expect(try medclaims(["run", "--no-such-option"]).status == 2)
         #expect(try medclaims(["reprocess", "/no/such/folder", "--workspace", try sampleWorkspace()]).status == 2)
+    }
+}
+
+// Found by review: inputs and instants that must not block a workspace or pay twice.
+@Suite(.serialized) struct RobustnessTests {
+    @Test func aFileThatVanishesAfterPlanningIsRefusedAndTheRunFinishes() throws {
+        let ws = try sampleWorkspace()
+        let first = try medclaims(["run", "--workspace", ws], environment: ["MEDCLAIMS_CRASH_AT": "planned:1"])
+        #expect(first.signalled)
+        // Between the kill and the rerun, an operator removes one inbox file.
+        try FileManager.default.removeItem(atPath: ws + "/inbox/SUB-510100-20260315.xml")
+        let second = try medclaims(["run", "--workspace", ws])
+        #expect(second.status == 0, "\(second.stderr)")
+        let s = try summary(ws + "/out/runs/" + sampleRunId)
+        #expect(s.inputs.map(\.outcome) == [.taken, .taken, .taken, .taken, .refused])
+        #expect(s.inputs.last?.error?.contains("cannot be read") == true)
+        #expect(s.counts.claims == 38)  // 43 less the 5 claims of the Chengdu file
+        #expect(try medclaims(["run", "--workspace", ws]).stdout.isEmpty)
+    }
+
+    @Test func filesTakenByARunAreOutOfTheInboxUntilArchived() throws {
+        let ws = try sampleWorkspace()
+        let first = try medclaims(["run", "--workspace", ws], environment: ["MEDCLAIMS_CRASH_AT": "files-taken:1"])
+        #expect(first.signalled)
+        #expect(files(in: ws + "/inbox").isEmpty)
+        #expect(files(in: ws + "/inbox/.taking/" + sampleRunId).count == 5)
+        // A hospital drops a new file with a taken file's name: this run does not read it.
+        try "<not a submission/>".write(toFile: ws + "/inbox/SUB-510100-20260315.xml", atomically: true, encoding: .utf8)
+        let second = try medclaims(["run", "--workspace", ws])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(try summary(ws + "/out/runs/" + sampleRunId).counts.claims == 43)
+        let archived = try String(contentsOfFile: ws + "/archive/\(sampleRunId)/SUB-510100-20260315.xml", encoding: .utf8)
+        #expect(archived.contains("<submission"))
+        // The new file is the next run's, and is refused there on its own merits.
+        #expect(try summary(ws + "/out/runs/R20260316-0002").inputs.first?.outcome == .refused)
+        #expect(!FileManager.default.fileExists(atPath: ws + "/inbox/.taking"))
+    }
+
+    @Test func releasedPaymentFilesAreNeverWrittenAgain() throws {
+        let ws = try sampleWorkspace()
+        let first = try medclaims(["run", "--workspace", ws], environment: ["MEDCLAIMS_CRASH_AT": "paid:1"])
+        #expect(first.signalled)
+        let folder = ws + "/out/runs/" + sampleRunId
+        // The bank upload job collected the files before the rerun.
+        for name in ["payments.pain001.xml", "payments.csv"] { try FileManager.default.removeItem(atPath: folder + "/" + name) }
+        let second = try medclaims(["run", "--workspace", ws])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(!files(in: folder).contains("payments.pain001.xml"))
+        #expect(!files(in: folder).contains("payments.csv"))
+        #expect(try summary(folder).payments.transfers == 18)
+    }
+
+    @Test func aConfigWithNoPaymentFormatIsRefused() throws {
+        let ws = try sampleWorkspace()
+        let config = try String(contentsOfFile: ws + "/medclaims.yaml", encoding: .utf8)
+        let edited = config.replacingOccurrences(of: "formats: [pain001, csv]", with: "formats: []")
+        #expect(edited != config)
+        try edited.write(toFile: ws + "/medclaims.yaml", atomically: true, encoding: .utf8)
+        let run = try medclaims(["run", "--workspace", ws])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("payments.formats"))
+        #expect(files(in: ws + "/inbox").count == 5)
+    }
+
+    @Test func twoDryRunsKeepTheirOwnFolders() throws {
+        let ws = try sampleWorkspace()
+        #expect(try medclaims(["run", "--workspace", ws, "--dry-run"]).status == 0)
+        #expect(try medclaims(["run", "--workspace", ws, "--dry-run"]).status == 0)
+        #expect(files(in: ws + "/out/dry-runs") == ["DRY-\(sampleRunId)", "DRY-\(sampleRunId)-2"])
+    }
+
+    @Test func aQuarantineNoteSaysLineExpectedAndFound() throws {
+        let ws = try sampleWorkspace()
+        try FileManager.default.copyItem(atPath: packageRoot + "/Samples/bad/not-well-formed.xml",
+                                         toPath: ws + "/inbox/SUB-00-broken.xml")
+        #expect(try medclaims(["run", "--workspace", ws]).status == 0)
+        let data = try Data(contentsOf: URL(fileURLWithPath: ws + "/quarantine/\(sampleRunId)/SUB-00-broken.xml.error.json"))
+        let note = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        #expect(note["file"] as? String == "inbox/SUB-00-broken.xml")
+        #expect((note["line"] as? Int ?? 0) > 0)
+        #expect((note["expected"] as? String)?.isEmpty == false)
+        #expect((note["found"] as? String)?.isEmpty == false)
     }
 }
