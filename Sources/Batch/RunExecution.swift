@@ -282,6 +282,7 @@ final class RunExecution {
         CrashPoint.reached("report-written")
         record.phase = .completed
         try store.updateRun(record)
+        if runner.request.dryRun { _ = rmdir(stagingFolder) }
         log.info("run completed", metadata: ["claims": "\(summary.counts.claims)", "approved": "\(summary.counts.approved)",
                                              "rejected": "\(summary.counts.rejected)",
                                              "payable": .string(summary.totals.payable.description)])

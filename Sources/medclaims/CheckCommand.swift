@@ -12,7 +12,7 @@ struct Check: ParsableCommand {
             whole file (line, column, expected, found) and every problem of every invalid claim. \
             An invoice whose fee lines do not add up to it is a warning (a later gate).
             Exit codes: 0 all files clean (warnings allowed), 1 some file has errors, \
-            2 usage error (no file, a file that does not exist, a name not ending in .xml or .csv).
+            2 usage error (no submission file, a file that does not exist, a folder); other names are skipped.
             """)
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -30,8 +30,10 @@ struct Check: ParsableCommand {
 
     func run() throws {
         // Usage errors are found before anything is read, so a typo never looks like a bad file.
+        // Other names (a README beside the files, as a shell glob brings in) are skipped with a
+        // note, like `run` ignores them in the inbox; only when nothing is left is that a usage error.
         var usage: [String] = []
-        if files.isEmpty { usage.append("no file given") }
+        var submissions: [String] = []
         for file in files {
             var isFolder: ObjCBool = false
             if !FileManager.default.fileExists(atPath: file, isDirectory: &isFolder) {
@@ -39,15 +41,18 @@ struct Check: ParsableCommand {
             } else if isFolder.boolValue {
                 usage.append("\(file): is a folder")
             } else if SubmissionFormat(path: file) == nil {
-                usage.append("\(file): not a submission (expected a name ending in .xml or .csv)")
+                FileHandle.standardError.write(Data("medclaims check: \(file): skipped, not a submission (.xml or .csv)\n".utf8))
+            } else {
+                submissions.append(file)
             }
         }
+        if submissions.isEmpty && usage.isEmpty { usage.append("no submission file given (*.xml, *.csv)") }
         if !usage.isEmpty {
             for line in usage { FileHandle.standardError.write(Data("medclaims check: \(line)\n".utf8)) }
             throw ExitCode(ExitCodes.refused)
         }
 
-        let report = CheckReport.check(paths: files, limits: IngestLimits(maxFileBytes: maxFileMB << 20))
+        let report = CheckReport.check(paths: submissions, limits: IngestLimits(maxFileBytes: maxFileMB << 20))
         switch format {
         case .text:
             print(report.text(), terminator: "")

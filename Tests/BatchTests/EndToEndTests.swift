@@ -295,3 +295,18 @@ import Testing
         #expect((note["found"] as? String)?.isEmpty == false)
     }
 }
+
+/// What a hospital runs before it sends a file (issue 2's "Done when").
+@Test func checkIsCleanOnTheSampleInboxAndNamesEveryBadSample() throws {
+    let inbox = files(in: packageRoot + "/Samples/inbox").map { packageRoot + "/Samples/inbox/" + $0 }
+    let clean = try medclaims(["check"] + inbox)
+    #expect(clean.status == 0, "\(clean.stdout)")
+    #expect(clean.stdout.contains("5 files checked: 5 clean"))
+    let badFolder = packageRoot + "/Samples/bad"
+    let bad = try medclaims(["check"] + files(in: badFolder).map { badFolder + "/" + $0 })
+    #expect(bad.status == 1)
+    #expect(bad.stderr.contains("README.md: skipped"))
+    for name in files(in: badFolder) where name != "README.md" {
+        #expect(bad.stdout.contains(name + ":"), "\(name) is not reported")
+    }
+}
