@@ -123,8 +123,11 @@ public struct FieldProblem: Hashable, Sendable, CustomStringConvertible {
         self.message = message
     }
 
+    /// The value as logs and reports may show it: an identity number masked (domain.md).
+    public var shownValue: String { field == "certno" ? ResidentID.masked(value) : value }
+
     public var description: String {
-        let shown = value.isEmpty ? "" : " '\(value)'"
+        let shown = value.isEmpty ? "" : " '\(shownValue)'"
         return "line \(line): \(field)\(shown) \(message)"
     }
 }

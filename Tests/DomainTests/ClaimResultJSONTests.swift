@@ -50,3 +50,9 @@ private func sample(status: ClaimStatus) -> ClaimResult {
     let decoded = try JSONDecoder().decode(ClaimResult.self, from: Data(fast(full).dropLast()))
     #expect(decoded == full)
 }
+
+@Test func aProblemWithACertnoShowsItMasked() {
+    let p = FieldProblem(field: "certno", value: "130102199001011236", line: 8, message: "has a wrong check character (expected 7)")
+    #expect(p.description == "line 8: certno '1301**********1236' has a wrong check character (expected 7)")
+    #expect(!p.description.contains("130102199001011236"))
+}
