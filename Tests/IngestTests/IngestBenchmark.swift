@@ -15,6 +15,10 @@ import Glibc
 ///
 /// `MEDCLAIMS_INGEST_BENCH_RUNS` repeats each file (default 1); the best run is printed too.
 /// Compare with `xmllint --stream --noout` on the same file.
+///
+/// `MEDCLAIMS_INGEST_DUMP=FILE` instead writes every claim delivered (its full description)
+/// and the summary of each file to FILE: dumps made before and after a change to the readers
+/// must be identical.
 @Suite struct IngestBenchmark {
     static let files: [String] = {
         guard let value = getenv("MEDCLAIMS_INGEST_BENCH") else { return [] }
@@ -30,7 +34,24 @@ import Glibc
         return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 
-    @Test(.enabled(if: !files.isEmpty, "set MEDCLAIMS_INGEST_BENCH to measure"))
+    static let dump: String? = getenv("MEDCLAIMS_INGEST_DUMP").map { String(cString: $0) }
+
+    @Test(.enabled(if: !files.isEmpty && dump != nil, "set MEDCLAIMS_INGEST_BENCH and MEDCLAIMS_INGEST_DUMP to dump"))
+    func dumpEveryClaim() throws {
+        let out = try #require(fopen(Self.dump!, "wb"))
+        defer { fclose(out) }
+        func write(_ text: String) { _ = text.utf8CString.withUnsafeBufferPointer { fputs($0.baseAddress!, out) } }
+        for file in Self.files {
+            do {
+                let summary = try SubmissionReader.read(path: file, displayName: file) { write("\($0)\n") }
+                write("summary \(summary)\n")
+            } catch {
+                write("refused \(error)\n")
+            }
+        }
+    }
+
+    @Test(.enabled(if: !files.isEmpty && dump == nil, "set MEDCLAIMS_INGEST_BENCH to measure"))
     func readWithNoOpConsumer() throws {
         for file in Self.files {
             var best: Double = .infinity
