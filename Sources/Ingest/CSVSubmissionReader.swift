@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Domain
 import TextFormats
 
@@ -26,12 +31,45 @@ struct CSVSubmissionReader {
 
     /// The claim being gathered from its rows.
     private struct OpenClaim {
-        var key: Int
         var fixmedinsCode: String
         var mdtrtId: String
         var raw: RawClaim
         /// Whether the claim columns were taken from a row (the first row of the right width).
         var hasClaimValues = false
+    }
+
+    /// Bytes of the open claim kept from one of its rows: its key (`fixmedins_code`,
+    /// `mdtrt_id` of its first row) and its claim columns (from the row they were taken
+    /// from). Every further row is compared with them as bytes, so that the 20 rows of a
+    /// claim make no Strings but the first one's. Reused from claim to claim.
+    private struct KeptBytes {
+        private var bytes: [UInt8] = []
+        private var ends: [Int] = []
+
+        mutating func keep(_ values: [UnsafeBufferPointer<UInt8>]) {
+            bytes.removeAll(keepingCapacity: true)
+            ends.removeAll(keepingCapacity: true)
+            for value in values {
+                bytes.append(contentsOf: value)
+                ends.append(bytes.count)
+            }
+        }
+
+        mutating func removeAll() {
+            bytes.removeAll(keepingCapacity: true)
+            ends.removeAll(keepingCapacity: true)
+        }
+
+        var isEmpty: Bool { ends.isEmpty }
+
+        /// Whether kept value `index` is `value`, byte for byte.
+        func equals(_ index: Int, _ value: UnsafeBufferPointer<UInt8>) -> Bool {
+            let start = index == 0 ? 0 : ends[index - 1]
+            let count = ends[index] - start
+            guard count == value.count else { return false }
+            if count == 0 { return true }
+            return bytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + start, value.baseAddress!, count) == 0 }
+        }
     }
 
     /// The one value of `mode` / `submitted` over the claims: nil when they differ.
@@ -88,6 +126,10 @@ struct CSVSubmissionReader {
         // at a few bytes per claim however large the file.
         var startLineOfKey: [Int: Int] = [:]
         var open: OpenClaim?
+        var openKey = KeptBytes()
+        var openClaimColumns = KeptBytes()
+        var checker = FeeLineChecker(format: .csv)
+        let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
 
         func finish(_ claim: OpenClaim) throws {
             let ordinal = summary.claims
@@ -104,28 +146,42 @@ struct CSVSubmissionReader {
         while let row = try next() {
             if isBlank(row) { continue }
             summary.lines += 1
-            let fixmedinsCode = columns[.fixmedinsCode].map { field(row, $0) } ?? ""
-            let mdtrtId = columns[.mdtrtId].map { field(row, $0) } ?? ""
-            var hasher = Hasher()
-            hasher.combine(fixmedinsCode)
-            hasher.combine(mdtrtId)
-            let key = hasher.finalize()
-
-            if let current = open, current.key != key || current.fixmedinsCode != fixmedinsCode || current.mdtrtId != mdtrtId {
-                try finish(current)
-                open = nil
-            }
-            if open == nil {
-                if let firstLine = startLineOfKey[key] {
-                    throw FileRefusal(
-                        file: displayName, line: row.line,
-                        expected: "the rows of claim \(fixmedinsCode)/\(mdtrtId) together (it starts on line \(firstLine))",
-                        found: "a claim's rows split apart: another row of it on line \(row.line), after other claims")
+            try row.withFields { fields in
+                // A row of too few fields has empty values where it ends.
+                func value(_ index: Int?) -> UnsafeBufferPointer<UInt8> {
+                    guard let index, index < fields.count else { return empty }
+                    return fields[index]
                 }
-                startLineOfKey[key] = row.line
-                open = OpenClaim(key: key, fixmedinsCode: fixmedinsCode, mdtrtId: mdtrtId, raw: RawClaim(line: row.line))
+                let fixmedinsCode = value(columns[.fixmedinsCode])
+                let mdtrtId = value(columns[.mdtrtId])
+                // Rows of the open claim have its key byte for byte; anything else is
+                // compared as Strings (as equal Strings may differ in bytes).
+                if let current = open, !(openKey.equals(0, fixmedinsCode) && openKey.equals(1, mdtrtId)),
+                   current.fixmedinsCode != String(decoding: fixmedinsCode, as: UTF8.self)
+                    || current.mdtrtId != String(decoding: mdtrtId, as: UTF8.self) {
+                    try finish(current)
+                    open = nil
+                }
+                if open == nil {
+                    let code = String(decoding: fixmedinsCode, as: UTF8.self), id = String(decoding: mdtrtId, as: UTF8.self)
+                    var hasher = Hasher()
+                    hasher.combine(code)
+                    hasher.combine(id)
+                    let key = hasher.finalize()
+                    if let firstLine = startLineOfKey[key] {
+                        throw FileRefusal(
+                            file: displayName, line: row.line,
+                            expected: "the rows of claim \(code)/\(id) together (it starts on line \(firstLine))",
+                            found: "a claim's rows split apart: another row of it on line \(row.line), after other claims")
+                    }
+                    startLineOfKey[key] = row.line
+                    open = OpenClaim(fixmedinsCode: code, mdtrtId: id, raw: RawClaim(line: row.line))
+                    openKey.keep([fixmedinsCode, mdtrtId])
+                    openClaimColumns.removeAll()
+                    checker.startClaim()
+                }
+                add(row, fields, columns: columns, to: &open!, claimColumns: &openClaimColumns, checker: &checker)
             }
-            add(row, columns: columns, to: &open!)
         }
         if let current = open { try finish(current) }
         summary.mode = commonMode.value
@@ -172,25 +228,29 @@ struct CSVSubmissionReader {
         return true
     }
 
-    private func add(_ row: CSVRecord, columns: Columns, to claim: inout OpenClaim) {
-        guard row.count == columns.width else {
+    private func add(_ row: CSVRecord, _ fields: CSVFields, columns: Columns, to claim: inout OpenClaim,
+                     claimColumns: inout KeptBytes, checker: inout FeeLineChecker) {
+        guard fields.count == columns.width else {
             // Its values cannot be trusted to sit under the right columns.
             claim.raw.problems.append(FieldProblem(
                 field: "row", value: "", line: row.line,
-                message: "has \(row.count) fields where the header has \(columns.width) (an unquoted comma?)"))
+                message: "has \(fields.count) fields where the header has \(columns.width) (an unquoted comma?)"))
             return
         }
         if !claim.hasClaimValues {
             claim.hasClaimValues = true
+            var kept: [UnsafeBufferPointer<UInt8>] = []
             for field in ClaimField.allCases {
-                if let index = columns[field] { claim.raw[field] = RawValue(text: row.string(index), line: row.line) }
+                let index = columns[field]
+                if let index { claim.raw[field] = RawValue(text: String(decoding: fields[index], as: UTF8.self), line: row.line) }
+                kept.append(index.map { fields[$0] } ?? UnsafeBufferPointer(start: nil, count: 0))
             }
+            claimColumns.keep(kept)
         } else {
             for field in ClaimField.allCases {
                 guard let index = columns[field], let first = claim.raw[field] else { continue }
-                let same = row.withField(index) { $0.elementsEqual(first.text.utf8) }
-                if same { continue }
-                let value = row.string(index)
+                if claimColumns.equals(field.rawValue, fields[index]) { continue }
+                let value = String(decoding: fields[index], as: UTF8.self)
                 if trimmedBlanks(value) != trimmedBlanks(first.text) {
                     claim.raw.problems.append(FieldProblem(
                         field: field.name, value: value, line: row.line,
@@ -198,10 +258,10 @@ struct CSVSubmissionReader {
                 }
             }
         }
-        var fee = RawFeeLine(line: row.line)
+        var values = FeeLineBytes()
         for field in FeeField.allCases {
-            if let index = columns[field] { fee[field] = RawValue(text: row.string(index), line: row.line) }
+            if let index = columns[field] { values[field] = fields[index] }
         }
-        claim.raw.fees.append(fee)
+        checker.check(values, line: row.line, into: &claim.raw.fees)
     }
 }

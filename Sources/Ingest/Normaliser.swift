@@ -9,8 +9,6 @@ struct Normaliser {
     let submission: String
     let format: SubmissionFormat
 
-    private func feeName(_ field: FeeField) -> String { format == .xml ? field.xmlName : field.csvName }
-
     func normalise(_ raw: RawClaim, ordinal: Int) -> IngestedClaim {
         var problems = raw.problems
 
@@ -100,96 +98,15 @@ struct Normaliser {
         let submitted = parsed(.submitted, "is not a date YYYY-MM-DD") { Day($0) }
         let mode = parsed(.mode, "is not a mode (manual or direct)") { SettlementMode(rawValue: $0) }
 
-        // Fee lines.
-        var lines: [FeeLine] = []
-        lines.reserveCapacity(raw.fees.count)
-        var linesOK = true
-        // The sum of the line amounts that could be read (nil when none could, or on overflow).
-        var readableLineSum: Fen? = nil
-        var anyReadableAmount = false
-        var firstLineOfSN: [Int: Int] = [:]
-        if raw.fees.isEmpty {
+        // Fee lines: checked by the reader while it was on them (`FeeLineChecker`); their
+        // problems come after the claim's own.
+        if raw.fees.count == 0 {
             problems.append(FieldProblem(field: format == .xml ? "fees" : "fee_sn", value: "", line: raw.line,
                                          message: "has no fee lines (a claim needs at least one)"))
         }
-        for fee in raw.fees {
-            var ok = true
-            func feeText(_ field: FeeField) -> String? {
-                let value = fee[field]
-                let text = value.map { trimmedBlanks($0.text) } ?? ""
-                if text.isEmpty {
-                    problem(feeName(field), value, line: fee.line, "is missing")
-                    ok = false
-                    return nil
-                }
-                return text
-            }
-            func decimal(_ field: FeeField, scale: Int, allowNegative: Bool) -> Int64? {
-                guard let text = feeText(field) else { return nil }
-                switch DecimalText.parse(text, scale: scale, allowNegative: allowNegative) {
-                case .success(let value): return value
-                case .failure(let failure):
-                    problem(feeName(field), fee[field], line: fee.line, "\(failure)")
-                    ok = false
-                    return nil
-                }
-            }
-            var sn: Int?
-            if let text = feeText(.sn) {
-                if text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), text.utf8.count <= 9, let value = Int(text) {
-                    if let earlier = firstLineOfSN[value] {
-                        problem(feeName(.sn), fee[.sn], line: fee.line, "is used twice in the claim (also on line \(earlier))")
-                        ok = false
-                    } else {
-                        firstLineOfSN[value] = fee.line
-                        sn = value
-                    }
-                } else {
-                    problem(feeName(.sn), fee[.sn], line: fee.line, "is not a line number (digits only)")
-                    ok = false
-                }
-            }
-            let code = feeText(.code)
-            let name = feeText(.name)
-            var time: DateTime?
-            if let text = feeText(.time) {
-                time = DateTime(text)
-                if time == nil {
-                    problem(feeName(.time), fee[.time], line: fee.line, "is not a time YYYY-MM-DDTHH:MM:SS")
-                    ok = false
-                }
-            }
-            let cnt = decimal(.cnt, scale: Scale.quantity, allowNegative: true)
-            let pric = decimal(.pric, scale: Scale.price, allowNegative: false)
-            let amount = decimal(.amount, scale: Scale.amount, allowNegative: true)
-            if amount != nil, !anyReadableAmount {
-                anyReadableAmount = true
-                readableLineSum = 0
-            }
-            if let amount, let sum = readableLineSum.map({ $0.addingReportingOverflow(amount) }) {
-                readableLineSum = sum.overflow ? nil : sum.partialValue
-            }
-            if let cnt, let pric, let amount {
-                // cnt is 1e-4, pric 1e-6: their product is in 1e-10 yuan; amount (1e-2) × 1e8
-                // is too. The tolerance, 0.01 yuan, is 1e8 of those units.
-                let product = Int128(cnt) * Int128(pric)
-                let difference = product - Int128(amount) * 100_000_000
-                if difference.magnitude > 100_000_000 {
-                    var shownProduct = "\(DecimalText.format(cnt, trimmingScale: Scale.quantity)) × \(DecimalText.format(pric, trimmingScale: Scale.price))"
-                    if (product / 100_000_000).magnitude < UInt128(Int64.max) {
-                        shownProduct += " = \(Rounding.halfUp(product, 100_000_000).yuan)"
-                    }
-                    problem(feeName(.amount), fee[.amount], line: fee.line, "is not cnt × pric within 0.01 (\(shownProduct))")
-                    ok = false
-                }
-            }
-            if ok, let sn, let code, let name, let time, let cnt, let pric, let amount {
-                lines.append(FeeLine(sn: sn, code: code, name: name, time: time, cnt: cnt, pric: pric,
-                                     amount: amount, sourceLine: fee.line))
-            } else {
-                linesOK = false
-            }
-        }
+        problems += raw.fees.problems
+        let lines = raw.fees.lines
+        let linesOK = raw.fees.allValid
 
         if problems.isEmpty, linesOK, !lines.isEmpty,
            let fixmedinsCode, let mdtrtId, let psnNo, let psnName, let certno, let insutype, let insuAdmdvs,
@@ -211,7 +128,7 @@ struct Normaliser {
             submission: submission, ordinal: ordinal, sourceLine: raw.line, fixmedinsCode: shown(.fixmedinsCode),
             mdtrtId: shown(.mdtrtId), invoiceNo: shown(.invoiceNo), psnNo: shown(.psnNo), certno: shown(.certno),
             insuAdmdvs: shown(.insuAdmdvs), mode: mode,
-            claimedAmount: invoiceAmount ?? readableLineSum,
+            claimedAmount: invoiceAmount ?? raw.fees.readableAmountSum,
             problems: problems))
     }
 }

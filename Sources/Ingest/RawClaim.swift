@@ -76,25 +76,14 @@ struct RawValue {
     var column: Int?
 }
 
-/// A fee line as read, before any check.
-struct RawFeeLine {
-    var line: Int
-    var values: [RawValue?] = Array(repeating: nil, count: FeeField.allCases.count)
-
-    subscript(field: FeeField) -> RawValue? {
-        get { values[field.rawValue] }
-        set { values[field.rawValue] = newValue }
-    }
-}
-
 /// A claim as read from either format, before normalisation: the text of each field, the
-/// fee lines, and the problems of structure the reader already saw (an unknown element, a
-/// repeated field, claim columns that disagree between rows, a row with the wrong number of
-/// fields).
+/// fee lines (already checked, from the reader's bytes: see `FeeLineChecker`), and the
+/// problems of structure the reader already saw (an unknown element, a repeated field, claim
+/// columns that disagree between rows, a row with the wrong number of fields).
 struct RawClaim {
     var line: Int
     var fields: [RawValue?] = Array(repeating: nil, count: ClaimField.allCases.count)
-    var fees: [RawFeeLine] = []
+    var fees = CheckedFeeLines()
     var problems: [FieldProblem] = []
 
     init(line: Int) { self.line = line }

@@ -46,16 +46,6 @@ struct XMLSubmissionReader {
 
     private static let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue)
 
-    /// The claim children of `<claim>` that hold text. `invoice_*` live on `<invoice/>`;
-    /// `submitted` and `mode` on the root.
-    private static let textFields: [String: ClaimField] = {
-        var fields = ClaimField.byName
-        for f in [ClaimField.invoiceNo, .invoiceDate, .invoiceAmount, .submitted, .mode] { fields[f.name] = nil }
-        return fields
-    }()
-
-    private static let invoiceAttributes: [String: ClaimField] = ["no": .invoiceNo, "date": .invoiceDate, "amount": .invoiceAmount]
-
     func read(onClaim: (IngestedClaim) throws -> Void) throws -> SubmissionSummary {
         xmlInitParser()
         guard let reader = xmlReaderForFile(path, nil, XMLSubmissionReader.options) else {
@@ -70,12 +60,14 @@ struct XMLSubmissionReader {
         xmlSetStructuredErrorFunc(context, collectError)
         defer { xmlSetStructuredErrorFunc(nil, nil) }
         var cursor = XMLCursor(reader: reader, collector: collector, path: path, displayName: displayName)
+        var checker = FeeLineChecker(format: .xml)
         return try withExtendedLifetime(collector) {
-            try readDocument(&cursor, onClaim: onClaim)
+            try readDocument(&cursor, checker: &checker, onClaim: onClaim)
         }
     }
 
-    private func readDocument(_ cursor: inout XMLCursor, onClaim: (IngestedClaim) throws -> Void) throws -> SubmissionSummary {
+    private func readDocument(_ cursor: inout XMLCursor, checker: inout FeeLineChecker,
+                              onClaim: (IngestedClaim) throws -> Void) throws -> SubmissionSummary {
         // The prolog: comments and processing instructions may come before the root; a
         // DOCTYPE may not.
         while true {
@@ -85,20 +77,21 @@ struct XMLSubmissionReader {
             if cursor.nodeType == XML_READER_TYPE_ELEMENT { break }
             try cursor.refuseDoctype()
         }
-        guard cursor.localName == "submission", cursor.inSubmissionNamespace else {
+        guard cursor.isNamed(cursor.names.submission), cursor.inSubmissionNamespace else {
             let found = cursor.namespace.map { "<\(cursor.localName)> in namespace \($0)" } ?? "<\(cursor.localName)> in no namespace"
             throw cursor.refusal(expected: "root <submission> in namespace \(submissionNamespace)", found: found)
         }
         let rootLine = cursor.line
         var id: String?, submittedText: String?, modeText: String?
-        for attribute in cursor.attributes() where attribute.namespace == nil {
-            switch attribute.name {
-            case "id": id = attribute.value
-            case "submitted": submittedText = attribute.value
-            case "mode": modeText = attribute.value
-            default:
+        try cursor.forEachAttribute { namespace, name, value in
+            guard namespace == nil else { return }
+            switch string(name) {
+            case "id": id = String(decoding: value, as: UTF8.self)
+            case "submitted": submittedText = String(decoding: value, as: UTF8.self)
+            case "mode": modeText = String(decoding: value, as: UTF8.self)
+            case let other:
                 throw cursor.refusal(line: rootLine, expected: "only the attributes id, submitted and mode on <submission>",
-                                     found: "attribute \(attribute.name)=\"\(attribute.value)\"")
+                                     found: "attribute \(other)=\"\(String(decoding: value, as: UTF8.self))\"")
             }
         }
         // The root's attributes hold for every claim: a bad one would make every claim of
@@ -123,12 +116,12 @@ struct XMLSubmissionReader {
             while try cursor.read() {
                 if cursor.nodeType == XML_READER_TYPE_END_ELEMENT && cursor.depth == 0 { break }
                 if cursor.nodeType == XML_READER_TYPE_ELEMENT {
-                    guard cursor.localName == "claim", cursor.inSubmissionNamespace else {
+                    guard cursor.isNamed(cursor.names.claim), cursor.inSubmissionNamespace else {
                         let found = cursor.inSubmissionNamespace
                             ? "<\(cursor.localName)>" : "<\(cursor.localName)> in namespace \(cursor.namespace ?? "none")"
                         throw cursor.refusal(expected: "<claim> inside <submission>", found: found)
                     }
-                    var raw = try readClaim(&cursor)
+                    var raw = try readClaim(&cursor, checker: &checker)
                     raw[.submitted] = RawValue(text: submittedText, line: rootLine)
                     raw[.mode] = RawValue(text: modeText, line: rootLine)
                     let ordinal = summary.claims
@@ -151,23 +144,26 @@ struct XMLSubmissionReader {
     }
 
     /// Reads one `<claim>` (the cursor is on its start tag) into a `RawClaim`, noting every
-    /// problem of structure; leaves the cursor on its end tag.
-    private func readClaim(_ cursor: inout XMLCursor) throws -> RawClaim {
+    /// problem of structure and checking its fee lines; leaves the cursor on its end tag.
+    private func readClaim(_ cursor: inout XMLCursor, checker: inout FeeLineChecker) throws -> RawClaim {
         var raw = RawClaim(line: cursor.line)
-        for attribute in cursor.attributes() {
-            raw.problems.append(FieldProblem(field: "claim", value: attribute.value, line: raw.line,
-                                             message: "has an unknown attribute \(attribute.name)"))
+        checker.startClaim()
+        cursor.forEachAttribute { _, name, value in
+            raw.problems.append(FieldProblem(field: "claim", value: String(decoding: value, as: UTF8.self), line: raw.line,
+                                             message: "has an unknown attribute \(string(name))"))
         }
         if cursor.isEmptyElement { return raw }
         let claimDepth = cursor.depth
-        var firstLine: [String: Int] = [:]
-        func repeated(_ name: String, line: Int) -> Bool {
-            if let first = firstLine[name] {
-                raw.problems.append(FieldProblem(field: name, value: "", line: line,
+        // The line where each child element was first seen (0: not yet), by `ClaimChild.index`.
+        var firstLine = [Int](repeating: 0, count: ClaimChild.count)
+        func repeated(_ child: ClaimChild, line: Int) -> Bool {
+            let first = firstLine[child.index]
+            if first != 0 {
+                raw.problems.append(FieldProblem(field: child.name, value: "", line: line,
                                                  message: "appears more than once in the claim (first on line \(first))"))
                 return true
             }
-            firstLine[name] = line
+            firstLine[child.index] = line
             return false
         }
         while try cursor.read() {
@@ -181,42 +177,42 @@ struct XMLSubmissionReader {
             }
             guard cursor.nodeType == XML_READER_TYPE_ELEMENT else { continue }
             let line = cursor.line
-            let name = cursor.localName
             guard cursor.inSubmissionNamespace else {
-                raw.problems.append(FieldProblem(field: name, value: "", line: line,
+                raw.problems.append(FieldProblem(field: cursor.localName, value: "", line: line,
                                                  message: "is an element from another namespace (\(cursor.namespace ?? "none"))"))
                 try cursor.skipSubtree()
                 continue
             }
-            if let field = XMLSubmissionReader.textFields[name] {
-                for attribute in cursor.attributes() {
-                    raw.problems.append(FieldProblem(field: name, value: attribute.value, line: line,
-                                                     message: "has an unknown attribute \(attribute.name)"))
+            switch cursor.names.claimChild(cursor.localNamePointer) {
+            case .text(let field)?:
+                cursor.forEachAttribute { _, name, value in
+                    raw.problems.append(FieldProblem(field: field.name, value: String(decoding: value, as: UTF8.self), line: line,
+                                                     message: "has an unknown attribute \(string(name))"))
                 }
-                let value = try readText(&cursor, field: name, problems: &raw.problems)
-                if !repeated(name, line: line) {
+                let value = try readText(&cursor, field: field.name, problems: &raw.problems)
+                if !repeated(.text(field), line: line) {
                     raw[field] = RawValue(text: value.text, line: value.line)
                 }
-            } else if name == "invoice" {
-                let isRepeat = repeated(name, line: line)
-                for attribute in cursor.attributes() {
-                    if attribute.namespace == nil, let field = XMLSubmissionReader.invoiceAttributes[attribute.name] {
-                        if !isRepeat { raw[field] = RawValue(text: attribute.value, line: line) }
+            case .invoice?:
+                let isRepeat = repeated(.invoice, line: line)
+                cursor.forEachAttribute { namespace, name, value in
+                    if namespace == nil, let field = cursor.names.invoiceField(name) {
+                        if !isRepeat { raw[field] = RawValue(text: String(decoding: value, as: UTF8.self), line: line) }
                     } else {
-                        raw.problems.append(FieldProblem(field: "invoice", value: attribute.value, line: line,
-                                                         message: "has an unknown attribute \(attribute.name)"))
+                        raw.problems.append(FieldProblem(field: "invoice", value: String(decoding: value, as: UTF8.self), line: line,
+                                                         message: "has an unknown attribute \(string(name))"))
                     }
                 }
                 try expectNoContent(&cursor, element: "invoice", problems: &raw.problems)
-            } else if name == "fees" {
-                _ = repeated(name, line: line)
-                for attribute in cursor.attributes() {
-                    raw.problems.append(FieldProblem(field: "fees", value: attribute.value, line: line,
-                                                     message: "has an unknown attribute \(attribute.name)"))
+            case .fees?:
+                _ = repeated(.fees, line: line)
+                cursor.forEachAttribute { _, name, value in
+                    raw.problems.append(FieldProblem(field: "fees", value: String(decoding: value, as: UTF8.self), line: line,
+                                                     message: "has an unknown attribute \(string(name))"))
                 }
-                try readFees(&cursor, into: &raw)
-            } else {
-                raw.problems.append(FieldProblem(field: name, value: "", line: line,
+                try readFees(&cursor, into: &raw, checker: &checker)
+            case nil:
+                raw.problems.append(FieldProblem(field: cursor.localName, value: "", line: line,
                                                  message: "is not a field of a claim (unknown element)"))
                 try cursor.skipSubtree()
             }
@@ -262,7 +258,7 @@ struct XMLSubmissionReader {
         }
     }
 
-    private func readFees(_ cursor: inout XMLCursor, into raw: inout RawClaim) throws {
+    private func readFees(_ cursor: inout XMLCursor, into raw: inout RawClaim, checker: inout FeeLineChecker) throws {
         if cursor.isEmptyElement { return }
         let depth = cursor.depth
         while try cursor.read() {
@@ -275,23 +271,25 @@ struct XMLSubmissionReader {
                 continue
             }
             guard cursor.nodeType == XML_READER_TYPE_ELEMENT else { continue }
-            guard cursor.localName == "fee", cursor.inSubmissionNamespace else {
+            guard cursor.isNamed(cursor.names.fee), cursor.inSubmissionNamespace else {
                 raw.problems.append(FieldProblem(field: cursor.localName, value: "", line: cursor.line,
                                                  message: "is not a <fee/> (unknown element inside <fees>)"))
                 try cursor.skipSubtree()
                 continue
             }
-            var fee = RawFeeLine(line: cursor.line)
-            for attribute in cursor.attributes() {
-                if attribute.namespace == nil, let field = FeeField.byXMLName[attribute.name] {
-                    fee[field] = RawValue(text: attribute.value, line: fee.line)
+            // The values stay libxml2's bytes: the line is checked while the reader is on it.
+            let line = cursor.line
+            var values = FeeLineBytes()
+            cursor.forEachAttribute { namespace, name, value in
+                if namespace == nil, let field = cursor.names.feeField(name) {
+                    values[field] = value
                 } else {
-                    raw.problems.append(FieldProblem(field: "fee", value: attribute.value, line: fee.line,
-                                                     message: "has an unknown attribute \(attribute.name)"))
+                    raw.problems.append(FieldProblem(field: "fee", value: String(decoding: value, as: UTF8.self), line: line,
+                                                     message: "has an unknown attribute \(string(name))"))
                 }
             }
+            checker.check(values, line: line, into: &raw.fees)
             try expectNoContent(&cursor, element: "fee", problems: &raw.problems)
-            raw.fees.append(fee)
         }
     }
 }
@@ -309,8 +307,12 @@ struct XMLCursor {
     /// `</submission>` was read: from then on only comments and blanks may follow.
     var rootClosed = false
 
+    /// The names the reader looks for, interned in the reader's dictionary.
+    let names: XMLNames
+
     init(reader: xmlTextReaderPtr, collector: XMLErrorCollector, path: String, displayName: String) {
         self.reader = reader
+        self.names = XMLNames(reader: reader)
         self.collector = collector
         self.path = path
         self.displayName = displayName
@@ -393,10 +395,21 @@ struct XMLCursor {
         return true
     }
 
-    /// Compared in C: the namespace of every element is checked, and a Swift String of the
-    /// URI would be a heap allocation each time.
+    /// Compared as bytes on the node: the namespace of every element is checked, and the
+    /// reader's `ConstNamespaceUri` looks the URI up in its dictionary each time.
     var inSubmissionNamespace: Bool {
-        xmlStrEqual(xmlTextReaderConstNamespaceUri(reader), submissionNamespace) == 1
+        guard let node = xmlTextReaderCurrentNode(reader), let namespace = node.pointee.ns,
+              let href = namespace.pointee.href else { return false }
+        return xmlStrEqual(href, names.namespaceURI) == 1
+    }
+
+    /// The current node's local name, in the reader's dictionary (see `XMLNames`).
+    var localNamePointer: UnsafePointer<xmlChar>? { xmlTextReaderConstLocalName(reader) }
+
+    /// Whether the current node's local name is `name`, one of `names`.
+    func isNamed(_ name: UnsafePointer<xmlChar>) -> Bool {
+        guard let local = localNamePointer else { return false }
+        return local == name || xmlStrEqual(local, name) == 1
     }
 
     var depth: Int32 { xmlTextReaderDepth(reader) }
@@ -411,17 +424,38 @@ struct XMLCursor {
         return line > 0 && line < 65535 ? line : lastTextLine
     }
 
-    /// The attributes of the current element, namespace declarations left out.
-    func attributes() -> [(namespace: String?, name: String, value: String)] {
-        var result: [(namespace: String?, name: String, value: String)] = []
-        guard xmlTextReaderHasAttributes(reader) == 1, xmlTextReaderMoveToFirstAttribute(reader) == 1 else { return result }
-        repeat {
-            if xmlTextReaderIsNamespaceDecl(reader) != 1 {
-                result.append((namespace, localName, value))
+    /// Calls `body` with each attribute of the current element (namespace declarations are
+    /// not attributes), in document order: its namespace URI (nil for none), its local name
+    /// (NUL-terminated) and its value, all in libxml2's memory and valid only during the call.
+    ///
+    /// The attributes are walked on the element's node itself rather than with the reader's
+    /// `MoveToNextAttribute` / `ConstValue` calls: five calls per attribute, seven attributes
+    /// per fee line, a million fee lines.
+    func forEachAttribute(
+        _ body: (_ namespace: UnsafePointer<xmlChar>?, _ name: UnsafePointer<xmlChar>, _ value: UnsafeBufferPointer<UInt8>) throws -> Void
+    ) rethrows {
+        guard let node = xmlTextReaderCurrentNode(reader), node.pointee.type == XML_ELEMENT_NODE else { return }
+        var attribute = node.pointee.properties
+        while let current = attribute {
+            let name = UnsafePointer(current.pointee.name!)
+            let namespace = current.pointee.ns.flatMap { UnsafePointer($0.pointee.href) }
+            let children = current.pointee.children
+            if children == nil {
+                try body(namespace, name, UnsafeBufferPointer(start: nil, count: 0))  // name=""
+            } else if let text = children, text.pointee.type == XML_TEXT_NODE, text.pointee.next == nil,
+                      let content = text.pointee.content {
+                // The usual case: the value is one text node.
+                try body(namespace, name, UnsafeBufferPointer(start: content, count: strlen(content)))
+            } else {
+                // Character and entity references can split a value into several nodes:
+                // libxml2 joins them (as the reader's own `ConstValue` does).
+                let joined = xmlNodeListGetString(node.pointee.doc, children, 1)
+                defer { if let joined { medclaims_xmlFree(joined) } }
+                try body(namespace, name, joined.map { UnsafeBufferPointer(start: $0, count: strlen($0)) }
+                         ?? UnsafeBufferPointer(start: nil, count: 0))
             }
-        } while xmlTextReaderMoveToNextAttribute(reader) == 1
-        xmlTextReaderMoveToElement(reader)
-        return result
+            attribute = current.pointee.next
+        }
     }
 
     /// Skips the content of the current element (nothing to do for `<empty/>`).
@@ -431,5 +465,75 @@ struct XMLCursor {
         while try read() {
             if nodeType == XML_READER_TYPE_END_ELEMENT && depth == start { return }
         }
+    }
+}
+
+/// A libxml2 string (NUL-terminated UTF-8) as a String, for messages.
+func string(_ text: UnsafePointer<xmlChar>) -> String { String(cString: text) }
+
+/// The child elements of `<claim>`: the text fields, `<invoice/>` and `<fees>`.
+enum ClaimChild {
+    case text(ClaimField)
+    case invoice
+    case fees
+
+    static let count = ClaimField.allCases.count + 2
+
+    /// A small index, for tables of children.
+    var index: Int {
+        switch self {
+        case .text(let field): return field.rawValue
+        case .invoice: return ClaimField.allCases.count
+        case .fees: return ClaimField.allCases.count + 1
+        }
+    }
+
+    var name: String {
+        switch self {
+        case .text(let field): return field.name
+        case .invoice: return "invoice"
+        case .fees: return "fees"
+        }
+    }
+}
+
+/// The element and attribute names of a submission, interned in the reader's dictionary.
+///
+/// libxml2's reader keeps every element and attribute name it parses in that dictionary, so
+/// a name read from the file is usually the very pointer interned here: names are compared
+/// as pointers, with no String made and nothing hashed. Should a name not come from the
+/// dictionary (another libxml2 build), the bytes are compared instead: slower, same answer.
+struct XMLNames {
+    let submission, claim, fee: UnsafePointer<xmlChar>
+    /// The submission namespace URI (compared as bytes: a node's namespace URI is a copy).
+    let namespaceURI: UnsafePointer<xmlChar>
+    private let claimChildren: [(name: UnsafePointer<xmlChar>, field: ClaimChild)]
+    /// In the order fee attributes are usually written, so the first comparison usually hits.
+    private let feeFields: [(name: UnsafePointer<xmlChar>, field: FeeField)]
+    private let invoiceFields: [(name: UnsafePointer<xmlChar>, field: ClaimField)]
+
+    init(reader: xmlTextReaderPtr) {
+        func intern(_ name: String) -> UnsafePointer<xmlChar> { xmlTextReaderConstString(reader, name)! }
+        submission = intern("submission")
+        claim = intern("claim")
+        fee = intern("fee")
+        namespaceURI = intern(submissionNamespace)
+        // `invoice_*` live on `<invoice/>`; `submitted` and `mode` on the root.
+        let notChildren: Set<ClaimField> = [.invoiceNo, .invoiceDate, .invoiceAmount, .submitted, .mode]
+        claimChildren = ClaimField.allCases.filter { !notChildren.contains($0) }.map { (intern($0.name), .text($0)) }
+            + [(intern("invoice"), .invoice), (intern("fees"), .fees)]
+        feeFields = FeeField.allCases.map { (intern($0.xmlName), $0) }
+        invoiceFields = [(intern("no"), .invoiceNo), (intern("date"), .invoiceDate), (intern("amount"), .invoiceAmount)]
+    }
+
+    func claimChild(_ name: UnsafePointer<xmlChar>?) -> ClaimChild? { XMLNames.find(name, in: claimChildren) }
+    func feeField(_ name: UnsafePointer<xmlChar>) -> FeeField? { XMLNames.find(name, in: feeFields) }
+    func invoiceField(_ name: UnsafePointer<xmlChar>) -> ClaimField? { XMLNames.find(name, in: invoiceFields) }
+
+    private static func find<T>(_ name: UnsafePointer<xmlChar>?, in table: [(name: UnsafePointer<xmlChar>, field: T)]) -> T? {
+        guard let name else { return nil }
+        for entry in table where entry.name == name { return entry.field }
+        for entry in table where xmlStrEqual(entry.name, name) == 1 { return entry.field }
+        return nil
     }
 }

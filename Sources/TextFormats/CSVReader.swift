@@ -22,20 +22,122 @@ public struct CSVError: Error, CustomStringConvertible, Sendable, Equatable {
 }
 
 /// The unescaped fields of the current record, reused from record to record so reading a
-/// file does not allocate per field.
+/// file does not allocate per field. Plain allocated memory rather than arrays: the parser
+/// appends to it once per run of bytes, and works on local copies of the pointers and
+/// counts (`FieldWriter`) so that its inner loop touches no class property.
 final class CSVFieldStorage {
-    var bytes: [UInt8] = []
+    fileprivate(set) var bytes: UnsafeMutablePointer<UInt8>
+    fileprivate(set) var byteCapacity: Int
     /// End offset in `bytes` of each field; field `i` starts where field `i - 1` ends.
-    var ends: [Int] = []
+    fileprivate(set) var ends: UnsafeMutablePointer<Int>
+    fileprivate(set) var endCapacity: Int
+    fileprivate(set) var count = 0
 
     init() {
-        bytes.reserveCapacity(4096)
-        ends.reserveCapacity(64)
+        byteCapacity = 4096
+        bytes = .allocate(capacity: byteCapacity)
+        endCapacity = 64
+        ends = .allocate(capacity: endCapacity)
+    }
+
+    deinit {
+        bytes.deallocate()
+        ends.deallocate()
     }
 
     func range(_ index: Int) -> Range<Int> {
-        precondition(index >= 0 && index < ends.count, "CSV field \(index) out of range 0..<\(ends.count)")
+        precondition(index >= 0 && index < count, "CSV field \(index) out of range 0..<\(count)")
         return (index == 0 ? 0 : ends[index - 1])..<ends[index]
+    }
+
+    /// Room for at least `minimum` bytes, keeping the first `used`.
+    fileprivate func growBytes(to minimum: Int, used: Int) {
+        let capacity = max(minimum, byteCapacity * 2)
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        grown.update(from: bytes, count: used)
+        bytes.deallocate()
+        bytes = grown
+        byteCapacity = capacity
+    }
+
+    /// Room for at least `minimum` field ends, keeping the first `used`.
+    fileprivate func growEnds(to minimum: Int, used: Int) {
+        let capacity = max(minimum, endCapacity * 2)
+        let grown = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
+        grown.update(from: ends, count: used)
+        ends.deallocate()
+        ends = grown
+        endCapacity = capacity
+    }
+}
+
+/// The parser's local view of `CSVFieldStorage` while it builds one record.
+private struct FieldWriter {
+    let storage: CSVFieldStorage
+    var bytes: UnsafeMutablePointer<UInt8>
+    var byteCount = 0
+    var byteCapacity: Int
+    var ends: UnsafeMutablePointer<Int>
+    var fieldCount = 0
+    var endCapacity: Int
+
+    init(_ storage: CSVFieldStorage) {
+        self.storage = storage
+        bytes = storage.bytes
+        byteCapacity = storage.byteCapacity
+        ends = storage.ends
+        endCapacity = storage.endCapacity
+    }
+
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        if byteCount == byteCapacity { grow(byteCount + 1) }
+        bytes[byteCount] = byte
+        byteCount += 1
+    }
+
+    @inline(__always)
+    mutating func append(_ run: UnsafePointer<UInt8>, count: Int) {
+        if byteCount + count > byteCapacity { grow(byteCount + count) }
+        (bytes + byteCount).update(from: run, count: count)
+        byteCount += count
+    }
+
+    @inline(__always)
+    mutating func endField() {
+        if fieldCount == endCapacity {
+            storage.growEnds(to: fieldCount + 1, used: fieldCount)
+            ends = storage.ends
+            endCapacity = storage.endCapacity
+        }
+        ends[fieldCount] = byteCount
+        fieldCount += 1
+    }
+
+    private mutating func grow(_ minimum: Int) {
+        storage.growBytes(to: minimum, used: byteCount)
+        bytes = storage.bytes
+        byteCapacity = storage.byteCapacity
+    }
+
+    /// The record is complete: the storage now describes it.
+    func finish() { storage.count = fieldCount }
+}
+
+/// The fields of one record as bytes, for reading several at once without allocating; valid
+/// only inside `CSVRecord.withFields`.
+public struct CSVFields {
+    let bytes: UnsafePointer<UInt8>
+    let ends: UnsafePointer<Int>
+    /// The number of fields.
+    public let count: Int
+
+    /// Field `index`'s bytes. Traps when `index` is not below `count`.
+    @inline(__always)
+    public subscript(index: Int) -> UnsafeBufferPointer<UInt8> {
+        precondition(index >= 0 && index < count, "CSV field \(index) out of range 0..<\(count)")
+        let start = index == 0 ? 0 : ends[index - 1]
+        return UnsafeBufferPointer(start: bytes + start, count: ends[index] - start)
     }
 }
 
@@ -56,7 +158,14 @@ public struct CSVRecord {
     /// The field's UTF-8 bytes, without allocating. Traps when `index` is not below `count`.
     public func withField<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         let range = storage.range(index)
-        return try storage.bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[range])) }
+        return try body(UnsafeBufferPointer(start: storage.bytes + range.lowerBound, count: range.count))
+    }
+
+    /// Every field's bytes at once, without allocating.
+    public func withFields<R>(_ body: (CSVFields) throws -> R) rethrows -> R {
+        try withExtendedLifetime(storage) {
+            try body(CSVFields(bytes: storage.bytes, ends: storage.ends, count: storage.count))
+        }
     }
 
     /// True when the field is empty.
@@ -291,20 +400,17 @@ public final class CSVReader {
 
     private func parseRecord() throws -> CSVRecord? {
         let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
-        storage.ends.removeAll(keepingCapacity: true)
-        // Work on a local array (swapped out, so appends do not copy) and local counters: the
-        // loop below runs once per byte of the file.
-        var bytes: [UInt8] = []
-        swap(&bytes, &storage.bytes)
-        bytes.removeAll(keepingCapacity: true)
-        defer { swap(&bytes, &storage.bytes) }
-
+        // Local copies of everything the loop below touches: it runs once per byte of the
+        // file, and class properties would cost an exclusivity check each time.
+        var out = FieldWriter(storage)
         var state = State.fieldStart
         var recordLine = line
         var sawQuote = false
         var quoteLine = 0, quoteColumn = 0
         var line = self.line, column = self.column, afterCR = self.afterCR
         var position = self.position
+        var window = UnsafePointer(self.window.baseAddress!)
+        var windowEnd = self.windowEnd
         defer {
             self.line = line
             self.column = column
@@ -312,9 +418,10 @@ public final class CSVReader {
             self.position = position
         }
 
-        func endOfLine() {
-            line += 1
-            column = 0
+        func record() -> CSVRecord {
+            out.endField()
+            out.finish()
+            return CSVRecord(line: recordLine, count: out.fieldCount, storage: storage)
         }
 
         while true {
@@ -322,6 +429,8 @@ public final class CSVReader {
                 self.position = position
                 let more = try refill()
                 position = self.position
+                window = UnsafePointer(self.window.baseAddress!)
+                windowEnd = self.windowEnd
                 if more { continue }
                 if let problem = encodingProblem {
                     throw CSVError(line: line, column: column + 1, message: problem)
@@ -330,73 +439,105 @@ public final class CSVReader {
                 case .quoted:
                     throw CSVError(line: quoteLine, column: quoteColumn,
                                    message: "quoted field is never closed (the file ends inside it)")
-                case .fieldStart where storage.ends.isEmpty && !sawQuote:
+                case .fieldStart where out.fieldCount == 0 && !sawQuote:
+                    out.finish()
                     return nil
                 default:
-                    storage.ends.append(bytes.count)
-                    return CSVRecord(line: recordLine, count: storage.ends.count, storage: storage)
+                    return record()
                 }
             }
-            let b = window[position]
-            position += 1
             if afterCR {
                 afterCR = false
-                if b == lf {
-                    if state == .quoted { bytes.append(b) }
+                if window[position] == lf {
+                    // The LF of a CRLF: the line was already counted at the CR.
+                    position += 1
+                    if state == .quoted { out.append(lf) }
                     continue
                 }
             }
-            if b & 0xC0 != 0x80 { column += 1 }
             switch state {
             case .fieldStart, .unquoted:
+                // A run of ordinary bytes, copied at once. Every special byte is at most
+                // 0x2C, so most bytes take one comparison.
+                let runStart = position
+                while position < windowEnd {
+                    let b = window[position]
+                    if b <= comma && (b == comma || b == quote || b == lf || b == cr) { break }
+                    if b & 0xC0 != 0x80 { column += 1 }  // columns count characters
+                    position += 1
+                }
+                if position > runStart {
+                    out.append(window + runStart, count: position - runStart)
+                    state = .unquoted
+                    continue
+                }
+                let b = window[position]
+                position += 1
+                column += 1
                 switch b {
                 case comma:
-                    storage.ends.append(bytes.count)
+                    out.endField()
                     state = .fieldStart
                 case lf, cr:
-                    endOfLine()
+                    line += 1
+                    column = 0
                     afterCR = b == cr
-                    if state == .fieldStart && storage.ends.isEmpty && !sawQuote {
+                    if state == .fieldStart && out.fieldCount == 0 && !sawQuote {
                         recordLine = line  // a blank line
                         continue
                     }
-                    storage.ends.append(bytes.count)
-                    return CSVRecord(line: recordLine, count: storage.ends.count, storage: storage)
-                case quote where state == .fieldStart:
+                    return record()
+                default:  // a quote
+                    guard state == .fieldStart else {
+                        throw CSVError(line: line, column: column,
+                                       message: "a quote inside an unquoted field (quote the whole field and double the quote)")
+                    }
                     state = .quoted
                     sawQuote = true
                     quoteLine = line
                     quoteColumn = column
-                case quote:
-                    throw CSVError(line: line, column: column,
-                                   message: "a quote inside an unquoted field (quote the whole field and double the quote)")
-                default:
-                    bytes.append(b)
-                    state = .unquoted
                 }
             case .quoted:
+                // A run of quoted bytes up to the next quote or line break.
+                let runStart = position
+                while position < windowEnd {
+                    let b = window[position]
+                    if b <= quote && (b == quote || b == lf || b == cr) { break }
+                    if b & 0xC0 != 0x80 { column += 1 }
+                    position += 1
+                }
+                if position > runStart {
+                    out.append(window + runStart, count: position - runStart)
+                    continue
+                }
+                let b = window[position]
+                position += 1
+                column += 1
                 if b == quote {
                     state = .quoteInQuoted
                 } else {
-                    bytes.append(b)
-                    if b == lf || b == cr {
-                        endOfLine()
-                        afterCR = b == cr
-                    }
+                    // A line break inside quotes is kept as it is in the file.
+                    out.append(b)
+                    line += 1
+                    column = 0
+                    afterCR = b == cr
                 }
             case .quoteInQuoted:
+                let b = window[position]
+                position += 1
+                if b & 0xC0 != 0x80 { column += 1 }
                 switch b {
                 case quote:
-                    bytes.append(quote)
+                    out.append(quote)
                     state = .quoted
                 case comma:
-                    storage.ends.append(bytes.count)
+                    out.endField()
                     state = .fieldStart
                 case lf, cr:
-                    endOfLine()
+                    line += 1
+                    column = 0
                     afterCR = b == cr
-                    storage.ends.append(bytes.count)
-                    return CSVRecord(line: recordLine, count: storage.ends.count, storage: storage)
+                    return record()
                 default:
                     throw CSVError(line: line, column: column,
                                    message: "unexpected character after a closing quote (expected a comma or the end of the line)")
