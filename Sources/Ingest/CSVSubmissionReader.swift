@@ -252,9 +252,11 @@ struct CSVSubmissionReader {
                 if claimColumns.equals(field.rawValue, fields[index]) { continue }
                 let value = String(decoding: fields[index], as: UTF8.self)
                 if trimmedBlanks(value) != trimmedBlanks(first.text) {
+                    // Both values are shown as logs may show them: an identity number masked.
+                    let earlier = field == .certno ? ResidentID.masked(first.text) : first.text
                     claim.raw.problems.append(FieldProblem(
                         field: field.name, value: value, line: row.line,
-                        message: "differs from '\(first.text)' on line \(first.line) (a claim's rows must agree)"))
+                        message: "differs from '\(earlier)' on line \(first.line) (a claim's rows must agree)"))
                 }
             }
         }

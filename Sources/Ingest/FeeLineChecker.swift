@@ -146,7 +146,13 @@ struct FeeLineChecker {
                     shownProduct += " = \(Rounding.halfUp(product, 100_000_000).yuan)"
                 }
                 problem(.amount, "is not cnt × pric within 0.01 (\(shownProduct))")
+            } else if (amount < 0 && cnt >= 0) || (amount > 0 && cnt <= 0) {
+                // Within the tolerance of a zero product, but a charge and a refund at once.
+                problem(.amount, "has the opposite sign of cnt \(DecimalText.format(cnt, trimmingScale: Scale.quantity))")
             }
+        }
+        if let amount, !AmountLimits.contains(amount) {
+            problem(.amount, "is beyond \(AmountLimits.maxAmount.yuan), more than any claim")
         }
         if ok, let sn, let code, let name, let time, let cnt, let pric, let amount {
             // Only now the Strings the claim keeps: a bad line needs none.

@@ -70,6 +70,10 @@ struct Normaliser {
         let invoiceAmount: Fen? = {
             guard let text = text(.invoiceAmount) else { return nil }
             switch DecimalText.parse(text, scale: Scale.amount) {
+            case .success(let fen) where !AmountLimits.contains(fen):
+                problem(ClaimField.invoiceAmount.name, raw[.invoiceAmount], line: raw.line,
+                        "is beyond \(AmountLimits.maxAmount.yuan), more than any claim")
+                return nil
             case .success(let fen): return fen
             case .failure(let failure):
                 problem(ClaimField.invoiceAmount.name, raw[.invoiceAmount], line: raw.line, "\(failure)")

@@ -29,6 +29,23 @@ import Testing
         #expect(try read(invoice: "0", fee: "1,XA01,药 退费,2026-02-01T09:30:00,-2,5.50,-11.02").invalid.count == 1)
     }
 
+    /// Found by review: 1 × 0.00 = 0.00 and -0.01 is within 0.01 of it, but a negative amount
+    /// on a positive quantity is a charge and a refund at once.
+    @Test func anAmountOfTheOppositeSignOfItsQuantityIsInvalid() throws {
+        let outcome = try read(invoice: "0.00", fee: "1,XA01,药,2026-02-01T09:30:00,1,0.00,-0.01")
+        #expect(outcome.invalid.first?.problems.map(\.field) == ["amount"])
+        #expect(outcome.invalid.first?.problems.first?.message == "has the opposite sign of cnt 1")
+        #expect(try read(invoice: "0.00", fee: "1,XA01,药,2026-02-01T09:30:00,1,0.00,0.00").valid.count == 1)
+    }
+
+    @Test func amountsBeyondAnyClaimAreInvalid() throws {
+        // 10,000,000,000.01 yuan is one fen above AmountLimits.maxAmount.
+        let line = try read(invoice: "10000000000.01", fee: "1,XA01,药,2026-02-01T09:30:00,1,10000000000.01,10000000000.01")
+        #expect(Set(line.invalid.first?.problems.map(\.field) ?? []) == ["amount", "invoice_amount"])
+        #expect(try read(invoice: "10000000000.00", fee: "1,XA01,药,2026-02-01T09:30:00,1,10000000000.00,10000000000.00")
+            .valid.count == 1)
+    }
+
     @Test func decimalGrammar() throws {
         for bad in ["1e2", "+1", "1.", ".5", "\"1,5\"", "１", "1 000"] {
             let outcome = try read(invoice: "10.00", fee: "1,XA01,药,2026-02-01T09:30:00,\(bad),10.00,10.00")
