@@ -94,6 +94,11 @@ public enum DivisionCode {
         code.utf8.count == 6 && code.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
     }
 
+    /// The same over UTF-8 bytes (the readers' hot path: no generic code).
+    public static func isValid(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.count == 6 && bytes.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+    }
+
     /// The province: the first two digits.
     public static func province(of code: String) -> String { String(code.prefix(2)) }
 }
@@ -102,7 +107,12 @@ public enum DivisionCode {
 /// digits (`I21.9`, `J18.900`).
 public enum DiagnosisCode {
     public static func isValid(_ code: some StringProtocol) -> Bool {
-        let b = Array(code.utf8)
+        var copy = String(code)
+        return copy.withUTF8 { isValid(bytes: $0) }
+    }
+
+    /// The same over UTF-8 bytes (the readers' hot path: no allocation, no generic code).
+    public static func isValid(bytes b: UnsafeBufferPointer<UInt8>) -> Bool {
         guard b.count >= 3, (0x41...0x5A).contains(b[0]), isDigit(b[1]), isDigit(b[2]) else { return false }
         if b.count == 3 { return true }
         guard b[3] == UInt8(ascii: "."), (5...12).contains(b.count) else { return false }

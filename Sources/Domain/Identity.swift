@@ -29,10 +29,22 @@ public enum ResidentID {
     /// nil when `certno` is an 18-character resident identity number with a valid check
     /// character (`X` for 10, upper case).
     public static func problem(with certno: some StringProtocol) -> Problem? {
-        guard certno.utf8.count == 18, let expected = checkCharacter(forFirst17: certno.prefix(17)) else {
-            return .malformed
+        var copy = String(certno)
+        return copy.withUTF8 { problem(bytes: $0) }
+    }
+
+    /// The same over UTF-8 bytes (the readers' hot path: no allocation, no generic code).
+    public static func problem(bytes: UnsafeBufferPointer<UInt8>) -> Problem? {
+        guard bytes.count == 18 else { return .malformed }
+        var sum = 0
+        for i in 0..<17 {
+            let b = bytes[i]
+            guard b >= 0x30, b <= 0x39 else { return .malformed }
+            sum += Int(b - 0x30) * weights[i]
         }
-        return certno.last == expected ? nil : .checkDigit(expected: expected)
+        let expected = checkCharacters[sum % 11]
+        // The 18th byte is a whole character: 17 ASCII digits leave one byte of valid UTF-8.
+        return Character(Unicode.Scalar(bytes[17])) == expected ? nil : .checkDigit(expected: expected)
     }
 
     /// `130102199001011237` → `1301**********1237`.

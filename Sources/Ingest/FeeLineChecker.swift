@@ -78,6 +78,10 @@ struct FeeLineChecker {
 
     private func fieldName(_ field: FeeField) -> String { format == .xml ? field.xmlName : field.csvName }
 
+    /// Lines of the last claim: room for as many is made in the next one at its first line,
+    /// rather than growing its array line by line (claims of one file tend to be alike).
+    private var lastClaimLines = 0
+
     /// Serial numbers start afresh with each claim.
     mutating func startClaim() { serialNumbers.removeAll() }
 
@@ -85,6 +89,8 @@ struct FeeLineChecker {
     /// `fees.problems` otherwise (fields in the order sn, code, name, time, cnt, pric, amount).
     mutating func check(_ values: FeeLineBytes, line: Int, into fees: inout CheckedFeeLines) {
         fees.count += 1
+        if fees.count == 1 { fees.lines.reserveCapacity(min(max(lastClaimLines, 4), 256)) }
+        lastClaimLines = fees.count
         var ok = true
         func problem(_ field: FeeField, _ message: String) {
             // The value as found, untrimmed: the auditor sees what the file holds.

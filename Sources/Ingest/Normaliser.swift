@@ -35,25 +35,38 @@ struct Normaliser {
             return nil
         }
 
+        /// The same with the checks of Domain that read bytes: those of Strings are generic
+        /// and, called from another module, cost a microsecond a claim.
+        func parsedBytes<T>(_ field: ClaimField, _ expectation: String, _ parse: (UnsafeBufferPointer<UInt8>) -> T?) -> T? {
+            parsed(field, expectation) { text in
+                var text = text
+                return text.withUTF8(parse)
+            }
+        }
+
         let fixmedinsCode = text(.fixmedinsCode)
         let mdtrtId = text(.mdtrtId)
         let psnNo = text(.psnNo)
         let psnName = text(.psnName)
         var certno = text(.certno)
-        if let value = certno, let trouble = ResidentID.problem(with: value) {
+        if var value = certno, let trouble = value.withUTF8({ ResidentID.problem(bytes: $0) }) {
             problem(ClaimField.certno.name, raw[.certno], line: raw.line, trouble.description)
             certno = nil
         }
         let insutype = parsed(.insutype, "is not a scheme code (310 or 390)") { Insutype(rawValue: $0) }
-        let insuAdmdvs = parsed(.insuAdmdvs, "is not a 6-digit division code") { DivisionCode.isValid($0) ? $0 : nil }
+        let insuAdmdvs = parsed(.insuAdmdvs, "is not a 6-digit division code") { text in
+            var copy = text
+            return copy.withUTF8 { DivisionCode.isValid(bytes: $0) } ? text : nil
+        }
         let medType = parsed(.medType, "is not a med_type code (11, 13, 14 or 21)") { MedType(rawValue: $0) }
-        let begndate = parsed(.begndate, "is not a date YYYY-MM-DD") { Day($0) }
-        let enddate = parsed(.enddate, "is not a date YYYY-MM-DD") { Day($0) }
+        let begndate = parsedBytes(.begndate, "is not a date YYYY-MM-DD") { Day(bytes: $0) }
+        let enddate = parsedBytes(.enddate, "is not a date YYYY-MM-DD") { Day(bytes: $0) }
         if let begndate, let enddate, enddate < begndate {
             problem(ClaimField.enddate.name, raw[.enddate], line: raw.line, "is before begndate \(begndate)")
         }
         let diseCodg = parsed(.diseCodg, "is not an ICD-10 code (a capital letter, two digits, optionally '.' and 1-8 letters or digits)") {
-            DiagnosisCode.isValid($0) ? $0 : nil
+            var copy = $0
+            return copy.withUTF8 { DiagnosisCode.isValid(bytes: $0) } ? $0 : nil
         }
         let emergency: Bool? = {
             guard let text = text(.emergency) else { return false }
@@ -66,10 +79,10 @@ struct Normaliser {
             }
         }()
         let invoiceNo = text(.invoiceNo)
-        let invoiceDate = parsed(.invoiceDate, "is not a date YYYY-MM-DD") { Day($0) }
+        let invoiceDate = parsedBytes(.invoiceDate, "is not a date YYYY-MM-DD") { Day(bytes: $0) }
         let invoiceAmount: Fen? = {
-            guard let text = text(.invoiceAmount) else { return nil }
-            switch DecimalText.parse(text, scale: Scale.amount) {
+            guard var text = text(.invoiceAmount) else { return nil }
+            switch text.withUTF8({ DecimalText.parse(bytes: $0, scale: Scale.amount) }) {
             case .success(let fen) where !AmountLimits.contains(fen):
                 problem(ClaimField.invoiceAmount.name, raw[.invoiceAmount], line: raw.line,
                         "is beyond \(AmountLimits.maxAmount.yuan), more than any claim")
@@ -87,6 +100,19 @@ struct Normaliser {
             }
             var codes = Set<DocumentCode>()
             var ok = true
+            if let words = DocumentWords(value.text) {
+                for word in words.all {
+                    if let code = word.code {
+                        codes.insert(code)
+                    } else {
+                        ok = false
+                        problems.append(FieldProblem(field: ClaimField.documents.name, value: word.text, line: value.line,
+                                                     column: value.column,
+                                                     message: "is not a document code (invoice, fee_list, discharge_summary, diagnosis_cert, referral_cert)"))
+                    }
+                }
+                return ok ? codes : nil
+            }
             for word in value.text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }) {
                 if let code = DocumentCode(rawValue: String(word)) {
                     codes.insert(code)
@@ -99,7 +125,7 @@ struct Normaliser {
             }
             return ok ? codes : nil
         }()
-        let submitted = parsed(.submitted, "is not a date YYYY-MM-DD") { Day($0) }
+        let submitted = parsedBytes(.submitted, "is not a date YYYY-MM-DD") { Day(bytes: $0) }
         let mode = parsed(.mode, "is not a mode (manual or direct)") { SettlementMode(rawValue: $0) }
 
         // Fee lines: checked by the reader while it was on them (`FeeLineChecker`); their
@@ -134,5 +160,46 @@ struct Normaliser {
             insuAdmdvs: shown(.insuAdmdvs), mode: mode,
             claimedAmount: invoiceAmount ?? raw.fees.readableAmountSum,
             problems: problems))
+    }
+}
+
+/// The words of a `documents` value, read as bytes when that gives the same words as
+/// splitting the String by Characters (the general way, kept for the rest): ASCII without
+/// CR LF, which is one Character, not a separator. Nearly every value is such, and then
+/// makes no String.
+struct DocumentWords {
+    struct Word {
+        var code: DocumentCode?
+        var text: String
+    }
+
+    private(set) var all: [Word] = []
+
+    init?(_ text: String) {
+        var text = text
+        let words: [Word]? = text.withUTF8 { bytes in
+            var words: [Word] = []
+            var start = 0
+            var previous: UInt8 = 0
+            for (i, b) in bytes.enumerated() {
+                if b >= 0x80 || (previous == 0x0D && b == 0x0A) { return nil }
+                previous = b
+                if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
+                    if i > start { words.append(DocumentWords.word(UnsafeBufferPointer(rebasing: bytes[start..<i]))) }
+                    start = i + 1
+                }
+            }
+            if bytes.count > start { words.append(DocumentWords.word(UnsafeBufferPointer(rebasing: bytes[start...]))) }
+            return words
+        }
+        guard let words else { return nil }
+        all = words
+    }
+
+    private static let codes: [(bytes: [UInt8], code: DocumentCode)] = DocumentCode.allCases.map { (Array($0.rawValue.utf8), $0) }
+
+    private static func word(_ bytes: UnsafeBufferPointer<UInt8>) -> Word {
+        for entry in codes where entry.bytes.elementsEqual(bytes) { return Word(code: entry.code, text: "") }
+        return Word(code: nil, text: String(decoding: bytes, as: UTF8.self))
     }
 }
