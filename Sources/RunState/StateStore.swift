@@ -29,6 +29,8 @@ public final class StateStore: @unchecked Sendable {
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
+        // "v1" is the schema as first released. A later change is a new migration ("v2"...),
+        // never an edit of this one: workspaces keep their state across versions.
         migrator.registerMigration("v1") { db in
             try db.execute(sql: """
                 CREATE TABLE run (
