@@ -46,6 +46,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }
 
+    @inline(__always)  // six times per fee line time: called, it costs more than its work
     static func digits(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int) -> Int? {
         var value = 0
         for i in start..<(start + count) {

@@ -101,6 +101,7 @@ struct Normaliser {
             var codes = Set<DocumentCode>()
             var ok = true
             if let words = DocumentWords(value.text) {
+                codes.reserveCapacity(words.all.count)  // not grown (and rehashed) code by code
                 for word in words.all {
                     if let code = word.code {
                         codes.insert(code)

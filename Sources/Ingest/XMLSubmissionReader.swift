@@ -86,6 +86,7 @@ struct XMLSubmissionReader {
             throw cursor.refusal(expected: "root <submission> in namespace \(submissionNamespace)", found: found)
         }
         let rootLine = cursor.line
+        cursor.rootNamespace = xmlTextReaderCurrentNode(cursor.reader)?.pointee.ns
         var id: String?, submittedText: String?, modeText: String?
         try cursor.forEachAttribute { namespace, name, value in
             guard namespace == nil else { return }
@@ -125,14 +126,18 @@ struct XMLSubmissionReader {
                             ? "<\(cursor.localName)>" : "<\(cursor.localName)> in namespace \(cursor.namespace ?? "none")"
                         throw cursor.refusal(expected: "<claim> inside <submission>", found: found)
                     }
-                    var raw = try readClaim(&cursor, checker: &checker)
-                    raw[.submitted] = RawValue(text: submittedText, line: rootLine)
-                    raw[.mode] = RawValue(text: modeText, line: rootLine)
                     let ordinal = summary.claims
                     summary.claims += 1
-                    summary.lines += raw.fees.count
-                    if ordinal >= skipClaims {
-                        let claim = normaliser.normalise(raw, ordinal: ordinal)
+                    // The raw claim ends before the claim is delivered: whoever takes the
+                    // claim frees what it holds, not this thread.
+                    let claim: IngestedClaim? = try {
+                        var raw = try readClaim(&cursor, checker: &checker)
+                        raw[.submitted] = RawValue(text: submittedText, line: rootLine)
+                        raw[.mode] = RawValue(text: modeText, line: rootLine)
+                        summary.lines += raw.fees.count
+                        return ordinal >= skipClaims ? normaliser.normalise(raw, ordinal: ordinal) : nil
+                    }()
+                    if let claim {
                         if case .invalid = claim { summary.invalidClaims += 1 }
                         try onClaim(claim)
                     }
@@ -143,6 +148,7 @@ struct XMLSubmissionReader {
         }
         // Whatever follows the root must still be well-formed (libxml2 reports extra content).
         cursor.rootClosed = true
+        cursor.rootNamespace = nil
         while try cursor.read() {}
         return summary
     }
@@ -284,8 +290,10 @@ struct XMLSubmissionReader {
             // The values stay libxml2's bytes: the line is checked while the reader is on it.
             let line = cursor.line
             var values = FeeLineBytes()
+            var position = 0
             cursor.forEachAttribute { namespace, name, value in
-                if namespace == nil, let field = cursor.names.feeField(name) {
+                defer { position += 1 }
+                if namespace == nil, let field = cursor.names.feeField(name, position: position) {
                     values[field] = value
                 } else {
                     raw.problems.append(FieldProblem(field: "fee", value: String(decoding: value, as: UTF8.self), line: line,
@@ -402,10 +410,17 @@ struct XMLCursor {
     /// Compared as bytes on the node: the namespace of every element is checked, and the
     /// reader's `ConstNamespaceUri` looks the URI up in its dictionary each time.
     var inSubmissionNamespace: Bool {
-        guard let node = xmlTextReaderCurrentNode(reader), let namespace = node.pointee.ns,
-              let href = namespace.pointee.href else { return false }
+        guard let node = xmlTextReaderCurrentNode(reader), let namespace = node.pointee.ns else { return false }
+        if namespace == rootNamespace { return true }
+        guard let href = namespace.pointee.href else { return false }
         return xmlStrEqual(href, names.namespaceURI) == 1
     }
+
+    /// The root's own declaration of the submission namespace, once the root is accepted:
+    /// elements that use it (all of them, in practice) need no comparison of URIs. It lives
+    /// as long as the root element, which libxml2 keeps until the end of the document, and
+    /// is forgotten when the root closes.
+    var rootNamespace: UnsafeMutablePointer<xmlNs>?
 
     /// The current node's local name, in the reader's dictionary (see `XMLNames`).
     var localNamePointer: UnsafePointer<xmlChar>? { xmlTextReaderConstLocalName(reader) }
@@ -512,7 +527,7 @@ struct XMLNames {
     /// The submission namespace URI (compared as bytes: a node's namespace URI is a copy).
     let namespaceURI: UnsafePointer<xmlChar>
     private let claimChildren: [(name: UnsafePointer<xmlChar>, field: ClaimChild)]
-    /// In the order fee attributes are usually written, so the first comparison usually hits.
+    /// In the order fee attributes are usually written.
     private let feeFields: [(name: UnsafePointer<xmlChar>, field: FeeField)]
     private let invoiceFields: [(name: UnsafePointer<xmlChar>, field: ClaimField)]
 
@@ -531,7 +546,13 @@ struct XMLNames {
     }
 
     func claimChild(_ name: UnsafePointer<xmlChar>?) -> ClaimChild? { XMLNames.find(name, in: claimChildren) }
-    func feeField(_ name: UnsafePointer<xmlChar>) -> FeeField? { XMLNames.find(name, in: feeFields) }
+    /// `position`: the attribute's place on its element. Fee attributes are nearly always
+    /// written in the same order (sn, code, name, time, cnt, pric, amount): that one is tried
+    /// first.
+    func feeField(_ name: UnsafePointer<xmlChar>, position: Int) -> FeeField? {
+        if position < feeFields.count, feeFields[position].name == name { return feeFields[position].field }
+        return XMLNames.find(name, in: feeFields)
+    }
     func invoiceField(_ name: UnsafePointer<xmlChar>) -> ClaimField? { XMLNames.find(name, in: invoiceFields) }
 
     private static func find<T>(_ name: UnsafePointer<xmlChar>?, in table: [(name: UnsafePointer<xmlChar>, field: T)]) -> T? {

@@ -418,12 +418,6 @@ public final class CSVReader {
             self.position = position
         }
 
-        func record() -> CSVRecord {
-            out.endField()
-            out.finish()
-            return CSVRecord(line: recordLine, count: out.fieldCount, storage: storage)
-        }
-
         while true {
             if position == windowEnd {
                 self.position = position
@@ -443,7 +437,9 @@ public final class CSVReader {
                     out.finish()
                     return nil
                 default:
-                    return record()
+                    out.endField()
+                    out.finish()
+                    return CSVRecord(line: recordLine, count: out.fieldCount, storage: storage)
                 }
             }
             if afterCR {
@@ -486,7 +482,9 @@ public final class CSVReader {
                         recordLine = line  // a blank line
                         continue
                     }
-                    return record()
+                    out.endField()
+                    out.finish()
+                    return CSVRecord(line: recordLine, count: out.fieldCount, storage: storage)
                 default:  // a quote
                     guard state == .fieldStart else {
                         throw CSVError(line: line, column: column,
@@ -537,7 +535,9 @@ public final class CSVReader {
                     line += 1
                     column = 0
                     afterCR = b == cr
-                    return record()
+                    out.endField()
+                    out.finish()
+                    return CSVRecord(line: recordLine, count: out.fieldCount, storage: storage)
                 default:
                     throw CSVError(line: line, column: column,
                                    message: "unexpected character after a closing quote (expected a comma or the end of the line)")
