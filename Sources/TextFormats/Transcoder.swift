@@ -140,7 +140,19 @@ public final class Transcoder {
             var o = 0
             scratch.withUnsafeMutableBufferPointer { out in
                 GB18030Table.codePoints.withUnsafeBufferPointer { table in
+                    let raw = UnsafeRawPointer(source.baseAddress!)
+                    let outRaw = UnsafeMutableRawPointer(out.baseAddress!)
                     while i < n {
+                        // Eight ASCII bytes at once, when they are.
+                        if i + 8 <= n {
+                            let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                            if word & 0x8080_8080_8080_8080 == 0 {
+                                outRaw.storeBytes(of: word, toByteOffset: o, as: UInt64.self)
+                                o += 8
+                                i += 8
+                                continue
+                            }
+                        }
                         let b = source[i]
                         if b < 0x80 {
                             out[o] = b

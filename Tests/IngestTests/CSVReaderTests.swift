@@ -247,3 +247,37 @@ private func expectError(_ text: String, line: Int, column: Int?, containing fra
         #expect(scan([0xF0, 0x9F, 0x98, 0x80]) == (4, false))
     }
 }
+
+/// The word-at-a-time scan of the reader's inner loop against the plain byte loop.
+@Suite struct ByteScanTests {
+    static func naive(_ bytes: [UInt8], from start: Int, stops: Set<UInt8>) -> (end: Int, characters: Int) {
+        var characters = 0
+        for i in start..<bytes.count {
+            if stops.contains(bytes[i]) { return (i, characters) }
+            if bytes[i] & 0xC0 != 0x80 { characters += 1 }
+        }
+        return (bytes.count, characters)
+    }
+
+    @Test func findsTheSameStopAndCountsTheSameCharacters() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("ab,\"\r\n 张伟€𠀀0.5".utf8)
+        for round in 0..<20000 {
+            let count = Int.random(in: 0...40, using: &generator)
+            // Sparse stops in long runs too, not only dense random bytes.
+            let dense = round % 2 == 0
+            let bytes = (0..<count).map { _ in
+                dense ? alphabet.randomElement(using: &generator)! : (Int.random(in: 0..<30, using: &generator) == 0 ? UInt8(ascii: ",") : UInt8(ascii: "x"))
+            }
+            let start = count == 0 ? 0 : Int.random(in: 0...count, using: &generator)
+            for (stops, set) in [(ByteScan.unquotedStops, Set(Array(",\"\r\n".utf8))), (ByteScan.quotedStops, Set(Array("\"\r\n".utf8)))] {
+                let got = bytes.withUnsafeBufferPointer {
+                    ByteScan.run($0.baseAddress ?? UnsafePointer(bitPattern: 8)!, from: start, to: count, stoppingAt: stops)
+                }
+                let expected = Self.naive(bytes, from: start, stops: set)
+                #expect(got.end == expected.end && got.characters == expected.characters, "\(bytes) from \(start)")
+                if got.end != expected.end || got.characters != expected.characters { return }
+            }
+        }
+    }
+}
