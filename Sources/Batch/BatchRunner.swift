@@ -58,22 +58,15 @@ public final class BatchRunner {
 
     public init(request: RunRequest) throws {
         self.request = request
-        let configPath = request.configPath ?? request.workspace + "/medclaims.yaml"
-        var config = try MedclaimsConfig.load(path: configPath, workspace: request.workspace)
+        var config = try MedclaimsConfig.load(workspace: request.workspace, configPath: request.configPath)
         if let override = request.referenceOverride {
             guard request.dryRun else { throw BatchError.refused("--reference is only for --dry-run") }
             config.paths.reference = override
         }
         self.config = config
-        do {
-            reference = try ReferenceLoader.load(directory: config.paths.reference)
-            referenceFiles = try ReferenceLoader.files(in: config.paths.reference).map {
-                RunSummary.ReferenceFile(file: $0, sha256: try SHA256.hexDigest(ofFileAt: config.paths.reference + "/" + $0).sha256)
-            }
-        } catch let error as ReferenceError {
-            throw BatchError.refused("reference data does not load: \(error)")
-        } catch {
-            throw BatchError.refused("reference data does not load: \(error)")
+        reference = try config.loadReference()
+        referenceFiles = try ReferenceLoader.files(in: config.paths.reference).map {
+            RunSummary.ReferenceFile(file: $0, sha256: try SHA256.hexDigest(ofFileAt: config.paths.reference + "/" + $0).sha256)
         }
         adjudicator = Adjudicator(reference: reference)
         progress = request.showProgress ? Progress() : nil

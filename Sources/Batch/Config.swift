@@ -1,5 +1,6 @@
 import Domain
 import Payments
+import Reference
 import TextFormats
 import Yams
 
@@ -53,6 +54,21 @@ public struct MedclaimsConfig: Sendable {
     public var maxFileBytes: Int64
     /// Claims per checkpointed chunk (`run: {chunk_claims: N}`).
     public var chunkClaims: Int
+
+    /// The workspace's config: `configPath`, or `WORKSPACE/medclaims.yaml`.
+    public static func load(workspace: String, configPath: String?) throws -> MedclaimsConfig {
+        try load(path: configPath ?? workspace + "/medclaims.yaml", workspace: workspace)
+    }
+
+    /// The reference data the config names. Data that does not load refuses the command
+    /// (exit 2) with file, line or key path, before anything else is read.
+    public func loadReference() throws -> ReferenceData {
+        do {
+            return try ReferenceLoader.load(directory: paths.reference)
+        } catch {
+            throw BatchError.refused("reference data does not load: \(error)")
+        }
+    }
 
     public static func load(path: String, workspace: String) throws -> MedclaimsConfig {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {

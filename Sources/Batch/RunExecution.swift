@@ -95,9 +95,8 @@ final class RunExecution {
         let rejected = try ResultLog(path: AtomicFile.temporaryPath(for: rejectedPath), committed: record.rejectedBytes)
         let files = try store.files(of: record.id)
         var totals = try RunTotals.from(json: record.totalsJSON)
-        let staging = stagingFolder, runId = record.id
         let stager = Stager(store: store, files: files, limits: IngestLimits(maxFileBytes: runner.config.maxFileBytes),
-                            log: log, rememberTaken: record.kind == .run) { staging + "/\(runId)-\($0.position).claims" }
+                            log: log, rememberTaken: record.kind == .run, stagingFolder: stagingFolder, runId: record.id)
         stager.start()
         defer { stager.cancel() }
         for index in files.indices {
@@ -128,7 +127,13 @@ final class RunExecution {
     }
 
     /// Where a submission's claims are staged (the stager writes there too).
-    func stagingPath(_ file: RunFileRecord) -> String { stagingFolder + "/\(record.id)-\(file.position).claims" }
+    func stagingPath(_ file: RunFileRecord) -> String {
+        Self.stagingPath(folder: stagingFolder, runId: record.id, position: file.position)
+    }
+
+    static func stagingPath(folder: String, runId: String, position: Int) -> String {
+        folder + "/\(runId)-\(position).claims"
+    }
 
     func adjudicate(_ input: RunFileRecord, results: ResultLog, rejected: ResultLog, totals: inout RunTotals,
                     fileCount: Int) throws -> RunFileRecord {
@@ -183,17 +188,24 @@ final class RunExecution {
     func decide(_ ingested: IngestedClaim, setlId: String, file: RunFileRecord, history: HistoryCache,
                 chunk: inout ChunkCommit) throws -> ClaimResult {
         let sourceFile = file.name
+        // What the state keeps of a claim is read off its result (plus the whole payee, which
+        // the result shows masked).
+        func keep(_ result: ClaimResult, ordinal: Int, payee: Payee?) {
+            let claimRecord = ClaimRecord(
+                setlId: setlId, runId: record.id, filePosition: file.position, ordinal: ordinal,
+                fixmedinsCode: result.fixmedinsCode, mdtrtId: result.mdtrtId, invoiceNo: result.invoiceNo,
+                psnNo: result.psnNo, status: result.status,
+                reason: result.status == .rejected ? result.reasons.first?.code.rawValue : nil,
+                payable: result.payable.fen, payee: payee)
+            history.recordResult(claimRecord)
+            chunk.claims.append(claimRecord)
+        }
         switch ingested {
         case .invalid(let invalid):
             let earlier = try history.supersededResult(fixmedinsCode: invalid.fixmedinsCode, mdtrtId: invalid.mdtrtId)
             let result = ClaimResult(runId: record.id, setlId: setlId, invalid: invalid, sourceFile: sourceFile,
                                      reference: runner.reference, supersedes: earlier)
-            let claimRecord = ClaimRecord(
-                setlId: setlId, runId: record.id, filePosition: file.position, ordinal: invalid.ordinal,
-                fixmedinsCode: invalid.fixmedinsCode, mdtrtId: invalid.mdtrtId, invoiceNo: invalid.invoiceNo,
-                psnNo: invalid.psnNo, status: .rejected, reason: ReasonCode.invalidData.rawValue, payable: 0, payee: nil)
-            history.recordResult(claimRecord)
-            chunk.claims.append(claimRecord)
+            keep(result, ordinal: invalid.ordinal, payee: nil)
             return result
         case .valid(let claim):
             let year = claim.enddate.year
@@ -206,14 +218,7 @@ final class RunExecution {
             let earlier = try history.supersededResult(fixmedinsCode: claim.fixmedinsCode, mdtrtId: claim.mdtrtId)
             let result = ClaimResult(runId: record.id, setlId: setlId, claim: claim, sourceFile: sourceFile,
                                      decision: decision, reference: runner.reference, supersedes: earlier)
-            let claimRecord = ClaimRecord(
-                setlId: setlId, runId: record.id, filePosition: file.position, ordinal: claim.ordinal,
-                fixmedinsCode: claim.fixmedinsCode, mdtrtId: claim.mdtrtId, invoiceNo: claim.invoiceNo,
-                psnNo: claim.psnNo, status: decision.status,
-                reason: decision.status == .rejected ? decision.reasons.first?.code.rawValue : nil,
-                payable: decision.amounts.payable, payee: decision.payee)
-            history.recordResult(claimRecord)
-            chunk.claims.append(claimRecord)
+            keep(result, ordinal: claim.ordinal, payee: decision.payee)
             if decision.status == .approved {
                 // Rejected claims change no accumulator (rules.md §0).
                 history.approve(invoice: (claim.fixmedinsCode, claim.invoiceNo), setlId: setlId)

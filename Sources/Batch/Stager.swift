@@ -20,7 +20,8 @@ final class Stager: @unchecked Sendable {
     private let limits: IngestLimits
     private let log: Logger
     private let rememberTaken: Bool
-    private let stagingPath: @Sendable (RunFileRecord) -> String
+    private let stagingFolder: String
+    private let runId: String
     /// How many files the stager may run ahead of the adjudication (bounds the disk used).
     private let lookahead = 2
 
@@ -32,13 +33,14 @@ final class Stager: @unchecked Sendable {
     private var cancelled = false
 
     init(store: StateStore, files: [RunFileRecord], limits: IngestLimits, log: Logger, rememberTaken: Bool,
-         stagingPath: @escaping @Sendable (RunFileRecord) -> String) {
+         stagingFolder: String, runId: String) {
         self.store = store
         self.files = files
         self.limits = limits
         self.log = log
         self.rememberTaken = rememberTaken
-        self.stagingPath = stagingPath
+        self.stagingFolder = stagingFolder
+        self.runId = runId
         for file in files where file.outcome != .pending { ready.insert(file.position) }
     }
 
@@ -123,7 +125,8 @@ final class Stager: @unchecked Sendable {
             file.outcome = .alreadyTaken
             file.error = "the same content is \(twin.name) in this run"
         } else {
-            let writer = try StagingWriter(path: stagingPath(file))
+            let path = RunExecution.stagingPath(folder: stagingFolder, runId: runId, position: file.position)
+            let writer = try StagingWriter(path: path)
             do {
                 let summary = try SubmissionReader.read(path: file.sourcePath, displayName: file.name, limits: limits) {
                     do {

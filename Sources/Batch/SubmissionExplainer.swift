@@ -1,7 +1,6 @@
 import Adjudication
 import Domain
 import Ingest
-import Reference
 
 /// `medclaims explain FILE`: adjudicates the claims of a submission against the workspace's
 /// reference data with empty accumulators, changing nothing. Each claim is decided on its own
@@ -9,13 +8,8 @@ import Reference
 /// officer can show before a run; after a run, `explain SETL_ID` shows what was really decided.
 public enum SubmissionExplainer {
     public static func explain(file: String, mdtrtId: String?, workspace: String, configPath: String?) throws -> [ClaimResult] {
-        let config = try MedclaimsConfig.load(path: configPath ?? workspace + "/medclaims.yaml", workspace: workspace)
-        let reference: ReferenceData
-        do {
-            reference = try ReferenceLoader.load(directory: config.paths.reference)
-        } catch {
-            throw BatchError.refused("reference data does not load: \(error)")
-        }
+        let config = try MedclaimsConfig.load(workspace: workspace, configPath: configPath)
+        let reference = try config.loadReference()
         let adjudicator = Adjudicator(reference: reference)
         var results: [ClaimResult] = []
         var number = 0

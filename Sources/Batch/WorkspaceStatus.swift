@@ -21,7 +21,7 @@ public struct WorkspaceStatus: Codable, Sendable {
     }
 
     public static func load(workspace: String, configPath: String?) throws -> [WorkspaceStatus] {
-        let config = try MedclaimsConfig.load(path: configPath ?? workspace + "/medclaims.yaml", workspace: workspace)
+        let config = try MedclaimsConfig.load(workspace: workspace, configPath: configPath)
         let path = config.paths.state + "/medclaims.sqlite"
         guard FileManager.default.fileExists(atPath: path) else { return [] }
         let store = try StateStore(path: path)

@@ -148,10 +148,6 @@ public final class StateStore: @unchecked Sendable {
         try db.read { db in try Row.fetchAll(db, sql: "SELECT * FROM run ORDER BY seq").map(Self.runRecord) }
     }
 
-    public func run(id: String) throws -> RunRecord? {
-        try db.read { db in try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = ?", arguments: [id]).map(Self.runRecord) }
-    }
-
     public func nextRunSequence() throws -> Int {
         try db.read { db in (try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM run") ?? 0) + 1 }
     }

@@ -22,11 +22,7 @@ struct AuditCommand: ParsableCommand {
     @Option(name: .long, help: "The runs directory (default: WORKSPACE/out/runs).")
     var runs: String?
 
-    @Option(name: .long, help: "The workspace.")
-    var workspace: String = "."
-
-    @Option(name: .long, help: "The config file (default: WORKSPACE/medclaims.yaml), for its paths.")
-    var config: String?
+    @OptionGroup var workspace: WorkspaceOptions
 
     @Option(name: .customLong("run"), help: "Only this run (repeatable).")
     var runIds: [String] = []
@@ -95,7 +91,7 @@ struct AuditCommand: ParsableCommand {
         filter.status = status.flatMap(ClaimStatus.init(rawValue:))
         filter.includeReductions = reductions
 
-        let directory = runs ?? defaultRunsDirectory(workspace: workspace, config: config)
+        let directory = runs ?? workspace.runsDirectory
         let columns = width ?? ProcessInfo.processInfo.environment["COLUMNS"].flatMap { Int($0) } ?? 120
         let out = StandardOutput()
         do {

@@ -27,11 +27,7 @@ struct Explain: ParsableCommand {
     @Option(name: .long, help: "The runs directory (default: WORKSPACE/out/runs).")
     var runs: String?
 
-    @Option(name: .long, help: "The workspace.")
-    var workspace: String = "."
-
-    @Option(name: .long, help: "The config file (default: WORKSPACE/medclaims.yaml), for its paths.")
-    var config: String?
+    @OptionGroup var workspace: WorkspaceOptions
 
     @Option(name: .long, help: "text (the statement) or json (the claim's result and its reason texts).")
     var format: String = "text"
@@ -42,11 +38,11 @@ struct Explain: ParsableCommand {
 
     func run() throws {
         if Self.namesSubmissionFile(target) {
-            try explainSubmission(file: target, claim: claim, workspace: workspace, format: format)
+            try explainSubmission(file: target, claim: claim, format: format)
             return
         }
         if claim != nil { throw usageError("explain", "--claim goes with a submission file, not a settlement id") }
-        let directory = runs ?? defaultRunsDirectory(workspace: workspace, config: config)
+        let directory = runs ?? workspace.runsDirectory
         let found: ClaimResult?
         do {
             found = try ResultLogs.find(setlId: target, runsDirectory: directory)
@@ -95,11 +91,11 @@ struct Explain: ParsableCommand {
     /// Adjudicates the submission's claims (or only `claim`, an mdtrt_id) against the
     /// workspace's reference data with empty accumulators, records nothing, and prints each
     /// claim's statement.
-    func explainSubmission(file: String, claim: String?, workspace: String, format: String) throws {
-        let root = URL(fileURLWithPath: workspace).standardizedFileURL.path
+    func explainSubmission(file: String, claim: String?, format: String) throws {
         let results: [ClaimResult]
         do {
-            results = try SubmissionExplainer.explain(file: file, mdtrtId: claim, workspace: root, configPath: config)
+            results = try SubmissionExplainer.explain(file: file, mdtrtId: claim, workspace: workspace.workspacePath,
+                                                   configPath: workspace.config)
         } catch let error as BatchError {
             throw batchExitCode(for: error)
         }

@@ -50,14 +50,12 @@ func runBatch(_ request: RunRequest) throws {
     }
 }
 
-/// Where a workspace's runs are: `paths.out` of its config when there is one that loads, else
-/// `WORKSPACE/out/runs` (a copy of `out/` on another machine needs no config).
-func defaultRunsDirectory(workspace: String, config: String?) -> String {
-    let root = URL(fileURLWithPath: workspace).standardizedFileURL.path
-    let path = config ?? root + "/medclaims.yaml"
-    if FileManager.default.fileExists(atPath: path),
-       let loaded = try? MedclaimsConfig.load(path: path, workspace: root) {
-        return loaded.paths.runs
+extension WorkspaceOptions {
+    /// Where the workspace's runs are: `paths.out` of its config when there is one that
+    /// loads, else `WORKSPACE/out/runs` (a copy of `out/` on another machine needs no config).
+    var runsDirectory: String {
+        let root = workspacePath
+        if let loaded = try? MedclaimsConfig.load(workspace: root, configPath: config) { return loaded.paths.runs }
+        return root + "/out/runs"
     }
-    return root + "/out/runs"
 }
