@@ -1,31 +1,67 @@
 import Domain
 import RunState
 
-/// What earlier claims left behind, read through from the state store and kept in memory while
-/// a file is adjudicated. Changes made by claims not yet committed live here only; the chunk
-/// commit writes them. The cache is dropped when it grows large, so memory stays flat.
+/// What earlier claims left behind, kept in memory while a file is adjudicated. Before a chunk
+/// is decided, `prefetch` reads from the state everything its claims will look up, in a few
+/// queries (issue 7: one point lookup per claim and table cost more than the adjudication).
+/// Changes made by claims not yet committed live here only; the chunk commit writes them. The
+/// cache is dropped when it grows large, so memory stays flat.
+///
+/// Every map holds what is known, absent rows included (`.some(nil)` / empty lists): a key
+/// the cache has never seen is read through from the state.
 final class HistoryCache {
     private let store: StateStore
-    private var invoices: [String: String] = [:]
+    private var invoices: [PairKey: String?] = [:]
     private var staysByPerson: [String: [ApprovedStay]] = [:]
-    private var years: [String: YearAccumulators?] = [:]
+    private var years: [PersonYear: YearAccumulators?] = [:]
     private var balances: [String: Fen?] = [:]
-    private var visits: [String: (setlId: String, status: ClaimStatus)] = [:]
+    private var visits: [PairKey: (setlId: String, status: ClaimStatus)?] = [:]
     private static let limit = 100_000
 
     init(store: StateStore) { self.store = store }
 
-    private static func key(_ a: String, _ b: String) -> String { a + "\u{1F}" + b }
-
-    func approvedInvoice(fixmedinsCode: String, invoiceNo: String) throws -> String? {
-        if let hit = invoices[Self.key(fixmedinsCode, invoiceNo)] { return hit }
-        return try store.approvedInvoice(fixmedinsCode: fixmedinsCode, invoiceNo: invoiceNo)
+    /// Reads, in one go, what `claims` will look up and the cache does not know yet.
+    func prefetch(_ claims: [IngestedClaim]) throws {
+        var keys = StateStore.HistoryKeys()
+        for ingested in claims {
+            switch ingested {
+            case .invalid(let invalid):
+                if let code = invalid.fixmedinsCode, let mdtrtId = invalid.mdtrtId,
+                   visits[PairKey(code, mdtrtId)] == nil {
+                    keys.visits.append(PairKey(code, mdtrtId))
+                }
+            case .valid(let claim):
+                let visit = PairKey(claim.fixmedinsCode, claim.mdtrtId)
+                if visits[visit] == nil { keys.visits.append(visit) }
+                let invoice = PairKey(claim.fixmedinsCode, claim.invoiceNo)
+                if invoices[invoice] == nil { keys.invoices.append(invoice) }
+                if claim.medType == .inpatient, staysByPerson[claim.psnNo] == nil { keys.stayPersons.append(claim.psnNo) }
+                let year = PersonYear(psnNo: claim.psnNo, year: claim.enddate.year)
+                if years[year] == nil { keys.years.append(year) }
+                if balances[claim.psnNo] == nil { keys.balancePersons.append(claim.psnNo) }
+            }
+        }
+        guard !keys.isEmpty else { return }
+        let rows = try store.history(keys)
+        for key in keys.invoices { invoices[key] = .some(rows.invoices[key]) }
+        for psnNo in keys.stayPersons { staysByPerson[psnNo] = rows.stays[psnNo] ?? [] }
+        for key in keys.years { years[key] = .some(rows.years[key]) }
+        for psnNo in keys.balancePersons { balances[psnNo] = .some(rows.balances[psnNo]) }
+        for key in keys.visits { visits[key] = .some(rows.visits[key]) }
     }
 
-    func approve(invoice: (String, String), setlId: String) { invoices[Self.key(invoice.0, invoice.1)] = setlId }
+    func approvedInvoice(fixmedinsCode: String, invoiceNo: String) throws -> String? {
+        let key = PairKey(fixmedinsCode, invoiceNo)
+        if let known = invoices[key] { return known }
+        let loaded = try store.approvedInvoice(fixmedinsCode: fixmedinsCode, invoiceNo: invoiceNo)
+        invoices[key] = .some(loaded)
+        return loaded
+    }
+
+    func approve(invoice: PairKey, setlId: String) { invoices[invoice] = .some(setlId) }
 
     func stays(psnNo: String) throws -> [ApprovedStay] {
-        if let hit = staysByPerson[psnNo] { return hit }
+        if let known = staysByPerson[psnNo] { return known }
         let loaded = try store.approvedStays(psnNo: psnNo)
         staysByPerson[psnNo] = loaded
         return loaded
@@ -38,19 +74,19 @@ final class HistoryCache {
     }
 
     func accumulators(psnNo: String, year: Int) throws -> YearAccumulators? {
-        let key = Self.key(psnNo, String(year))
-        if let hit = years[key] { return hit }
+        let key = PersonYear(psnNo: psnNo, year: year)
+        if let known = years[key] { return known }
         let loaded = try store.accumulators(psnNo: psnNo, year: year)
         years[key] = .some(loaded)
         return loaded
     }
 
     func setAccumulators(psnNo: String, year: Int, _ value: YearAccumulators) {
-        years[Self.key(psnNo, String(year))] = .some(value)
+        years[PersonYear(psnNo: psnNo, year: year)] = .some(value)
     }
 
     func accountBalance(psnNo: String) throws -> Fen? {
-        if let hit = balances[psnNo] { return hit }
+        if let known = balances[psnNo] { return known }
         let loaded = try store.accountBalance(psnNo: psnNo)
         balances[psnNo] = .some(loaded)
         return loaded
@@ -63,11 +99,13 @@ final class HistoryCache {
     /// a second invoice, and names nothing it replaces).
     func supersededResult(fixmedinsCode: String?, mdtrtId: String?) throws -> String? {
         guard let fixmedinsCode, let mdtrtId else { return nil }
+        let key = PairKey(fixmedinsCode, mdtrtId)
         let latest: (setlId: String, status: ClaimStatus)?
-        if let hit = visits[Self.key(fixmedinsCode, mdtrtId)] {
-            latest = hit
+        if let known = visits[key] {
+            latest = known
         } else {
             latest = try store.latestResult(fixmedinsCode: fixmedinsCode, mdtrtId: mdtrtId)
+            visits[key] = .some(latest)
         }
         guard let latest, latest.status == .rejected else { return nil }
         return latest.setlId
@@ -75,7 +113,7 @@ final class HistoryCache {
 
     func recordResult(_ claim: ClaimRecord) {
         guard let f = claim.fixmedinsCode, let m = claim.mdtrtId else { return }
-        visits[Self.key(f, m)] = (claim.setlId, claim.status)
+        visits[PairKey(f, m)] = .some((claim.setlId, claim.status))
     }
 
     /// Everything cached is now also in the state: drop it when it has grown large.

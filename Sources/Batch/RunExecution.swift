@@ -135,6 +135,10 @@ final class RunExecution {
         folder + "/\(runId)-\(position).claims"
     }
 
+    /// At most this many claims are read ahead (and held in memory) at a time, whatever the
+    /// chunk size.
+    static let readAhead = 1000
+
     func adjudicate(_ input: RunFileRecord, results: ResultLog, rejected: ResultLog, totals: inout RunTotals,
                     fileCount: Int) throws -> RunFileRecord {
         var file = input
@@ -160,18 +164,30 @@ final class RunExecution {
                                   + "\(file.nextOrdinal)/\(file.claims) claims")
         }
 
-        while let ingested = try reader.next() {
-            let setlId = record.id + "-" + pad(record.claimsDone + 1, 6)
-            let result = try decide(ingested, setlId: setlId, file: file, history: history, chunk: &chunk)
-            json.bytes.removeAll(keepingCapacity: true)
-            result.jsonLine(into: &json)
-            try results.writer.write(json.bytes)
-            if result.status == .rejected { try rejected.writer.write(json.bytes) }
-            CrashPoint.reached("claim-written")
-            totals.add(result)
-            record.claimsDone += 1
-            file.nextOffset = reader.offset
-            file.nextOrdinal += 1
+        // A chunk's claims are read ahead, so that what they look up in the state is read in
+        // one go; then they are decided one by one, in order.
+        var ahead: [(claim: IngestedClaim, offset: Int64)] = []
+        while true {
+            ahead.removeAll(keepingCapacity: true)
+            let room = min(runner.config.chunkClaims - chunk.claims.count, Self.readAhead)
+            while ahead.count < room, let ingested = try reader.next() {
+                ahead.append((ingested, reader.offset))
+            }
+            if ahead.isEmpty { break }
+            try history.prefetch(ahead.map(\.claim))
+            for (ingested, offset) in ahead {
+                let setlId = record.id + "-" + pad(record.claimsDone + 1, 6)
+                let result = try decide(ingested, setlId: setlId, file: file, history: history, chunk: &chunk)
+                json.bytes.removeAll(keepingCapacity: true)
+                result.jsonLine(into: &json)
+                try results.writer.write(json.bytes)
+                if result.status == .rejected { try rejected.writer.write(json.bytes) }
+                CrashPoint.reached("claim-written")
+                totals.add(result)
+                record.claimsDone += 1
+                file.nextOffset = offset
+                file.nextOrdinal += 1
+            }
             if chunk.claims.count >= runner.config.chunkClaims { try commit() }
         }
         // The last chunk's transaction also marks the file taken (and, for inbox runs, its
@@ -221,7 +237,7 @@ final class RunExecution {
             keep(result, ordinal: claim.ordinal, payee: decision.payee)
             if decision.status == .approved {
                 // Rejected claims change no accumulator (rules.md §0).
-                history.approve(invoice: (claim.fixmedinsCode, claim.invoiceNo), setlId: setlId)
+                history.approve(invoice: PairKey(claim.fixmedinsCode, claim.invoiceNo), setlId: setlId)
                 chunk.approvedInvoices.append((claim.fixmedinsCode, claim.invoiceNo, setlId))
                 if claim.medType == .inpatient {
                     let stay = ApprovedStay(setlId: setlId, begndate: claim.begndate, enddate: claim.enddate)

@@ -21,8 +21,9 @@ struct RunTotals: Codable {
             totals.acctPay.fen += r.acctPay.fen
             totals.psnCashPay.fen += r.psnCashPay.fen
             totals.payable.fen += r.payable.fen
-            for reason in r.reasons + r.lines.flatMap(\.reasons) {
-                counts.reductionsByReason[reason.code.rawValue, default: 0] += 1
+            for reason in r.reasons { counts.reductionsByReason[reason.code.rawValue, default: 0] += 1 }
+            for line in r.lines {
+                for reason in line.reasons { counts.reductionsByReason[reason.code.rawValue, default: 0] += 1 }
             }
         case .rejected:
             counts.rejected += 1
@@ -31,17 +32,10 @@ struct RunTotals: Codable {
             counts.rejectedByReason[code, default: 0] += 1
         }
         let key = r.fixmedinsCode ?? "(unreadable)"
-        var line = institutions[key] ?? RunSummary.InstitutionLine(
-            fixmedinsCode: key, fixmedinsName: r.fixmedinsName, claims: 0, rejected: 0,
-            rejectedClaimedAmt: Yuan(0), payable: Yuan(0))
-        line.claims += 1
-        if line.fixmedinsName == nil { line.fixmedinsName = r.fixmedinsName }
-        if r.status == .rejected {
-            line.rejected += 1
-            line.rejectedClaimedAmt.fen += claimed
-        }
-        line.payable.fen += r.payable.fen
-        institutions[key] = line
+        // Updated in place: no copy of the line out of the dictionary and back per claim.
+        institutions[key, default: RunSummary.InstitutionLine(
+            fixmedinsCode: key, fixmedinsName: nil, claims: 0, rejected: 0,
+            rejectedClaimedAmt: Yuan(0), payable: Yuan(0))].add(r, claimed: claimed)
     }
 
     func json() throws -> String {
@@ -52,5 +46,17 @@ struct RunTotals: Codable {
 
     static func from(json: String) throws -> RunTotals {
         try JSONDecoder().decode(RunTotals.self, from: Data(json.utf8))
+    }
+}
+
+extension RunSummary.InstitutionLine {
+    mutating func add(_ r: ClaimResult, claimed: Fen) {
+        claims += 1
+        if fixmedinsName == nil { fixmedinsName = r.fixmedinsName }
+        if r.status == .rejected {
+            rejected += 1
+            rejectedClaimedAmt.fen += claimed
+        }
+        payable.fen += r.payable.fen
     }
 }

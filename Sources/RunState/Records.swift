@@ -174,3 +174,33 @@ public struct TransferRecord: Sendable, Hashable {
         self.released = released
     }
 }
+
+/// Two strings that identify a row together, such as (fixmedins_code, invoice_no): a key
+/// without building a joined string per lookup.
+public struct PairKey: Hashable, Sendable {
+    public var first: String
+    public var second: String
+
+    public init(_ first: String, _ second: String) {
+        self.first = first
+        self.second = second
+    }
+}
+
+/// A person's accumulators are kept per calendar year.
+public struct PersonYear: Hashable, Sendable {
+    public var psnNo: String
+    public var year: Int
+
+    public init(psnNo: String, year: Int) {
+        self.psnNo = psnNo
+        self.year = year
+    }
+}
+
+extension Array {
+    /// The array cut into consecutive pieces of at most `size` elements.
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}

@@ -246,42 +246,170 @@ public final class StateStore: @unchecked Sendable {
         }
     }
 
+    // MARK: What a chunk of claims reads, in one go
+    //
+    // The run reads a chunk's claims ahead and asks for everything they will look up at once:
+    // a few `IN (...)` queries per chunk instead of several point lookups per claim (issue 7).
+
+    /// The keys a chunk of claims will look up.
+    public struct HistoryKeys: Sendable {
+        /// (fixmedins_code, invoice_no) of valid claims.
+        public var invoices: [PairKey] = []
+        /// `psn_no` of inpatient claims.
+        public var stayPersons: [String] = []
+        /// (psn_no, year of enddate).
+        public var years: [PersonYear] = []
+        public var balancePersons: [String] = []
+        /// (fixmedins_code, mdtrt_id) of every claim that has both.
+        public var visits: [PairKey] = []
+
+        public init() {}
+        public var isEmpty: Bool {
+            invoices.isEmpty && stayPersons.isEmpty && years.isEmpty && balancePersons.isEmpty && visits.isEmpty
+        }
+    }
+
+    /// What the state holds for those keys; a key that is absent has nothing stored.
+    public struct HistoryRows: Sendable {
+        public var invoices: [PairKey: String] = [:]
+        public var stays: [String: [ApprovedStay]] = [:]
+        public var years: [PersonYear: YearAccumulators] = [:]
+        public var balances: [String: Fen] = [:]
+        public var visits: [PairKey: (setlId: String, status: ClaimStatus)] = [:]
+    }
+
+    /// SQLite allows 32,766 bound variables; batches stay far below.
+    static let batch = 500
+
+    public func history(_ keys: HistoryKeys) throws -> HistoryRows {
+        var rows = HistoryRows()
+        guard !keys.isEmpty else { return rows }
+        try db.inDatabase { db in
+            // Invoices and visits: by hospital, then the second key in a batch, so both use
+            // their (fixmedins_code, ...) index.
+            for (code, numbers) in Self.grouped(keys.invoices) {
+                for part in numbers.chunked(Self.batch) {
+                    let sql = "SELECT invoice_no, setl_id FROM approved_invoice WHERE fixmedins_code = ? AND invoice_no IN "
+                        + Self.placeholders(part.count)
+                    let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments([code] + part))
+                    while let row = try cursor.next() {
+                        rows.invoices[PairKey(code, row[0])] = row[1]
+                    }
+                }
+            }
+            for (code, ids) in Self.grouped(keys.visits) {
+                for part in ids.chunked(Self.batch) {
+                    // rowid order: the last row of a visit is its latest result.
+                    let sql = "SELECT mdtrt_id, setl_id, status FROM claim WHERE fixmedins_code = ? AND mdtrt_id IN "
+                        + Self.placeholders(part.count) + " ORDER BY rowid"
+                    let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments([code] + part))
+                    while let row = try cursor.next() {
+                        rows.visits[PairKey(code, row[0])] = (row[1], ClaimStatus(rawValue: row[2]) ?? .rejected)
+                    }
+                }
+            }
+            for part in Self.unique(keys.stayPersons).chunked(Self.batch) {
+                let sql = "SELECT psn_no, begndate, enddate, setl_id FROM stay WHERE psn_no IN "
+                    + Self.placeholders(part.count) + " ORDER BY psn_no, begndate, setl_id"
+                let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(part))
+                while let row = try cursor.next() {
+                    rows.stays[row[0], default: []].append(
+                        ApprovedStay(setlId: row[3], begndate: Day(ordinal: row[1]), enddate: Day(ordinal: row[2])))
+                }
+            }
+            let wantedYears = Set(keys.years)
+            for part in Self.unique(keys.years.map(\.psnNo)).chunked(Self.batch) {
+                let sql = "SELECT psn_no, year, value FROM accumulator WHERE psn_no IN " + Self.placeholders(part.count)
+                let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(part))
+                while let row = try cursor.next() {
+                    let key = PersonYear(psnNo: row[0], year: row[1])
+                    if wantedYears.contains(key) { rows.years[key] = try AccumulatorText.decode(row[2]) }
+                }
+            }
+            for part in Self.unique(keys.balancePersons).chunked(Self.batch) {
+                let sql = "SELECT psn_no, balance FROM account WHERE psn_no IN " + Self.placeholders(part.count)
+                let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(part))
+                while let row = try cursor.next() { rows.balances[row[0]] = row[1] }
+            }
+        }
+        return rows
+    }
+
+    static func placeholders(_ count: Int) -> String {
+        "(" + Array(repeating: "?", count: count).joined(separator: ",") + ")"
+    }
+
+    static func unique(_ values: [String]) -> [String] {
+        var seen = Set<String>()
+        return values.filter { seen.insert($0).inserted }
+    }
+
+    /// Second keys grouped by first key, each list without repeats; groups in first-key order
+    /// (the queries' order does not matter, but a fixed order keeps the statement cache small).
+    static func grouped(_ pairs: [PairKey]) -> [(String, [String])] {
+        var groups: [String: [String]] = [:]
+        for pair in Set(pairs) { groups[pair.first, default: []].append(pair.second) }
+        return groups.keys.sorted().map { ($0, groups[$0]!.sorted()) }
+    }
+
     // MARK: The checkpoint
 
     /// Writes a chunk's results, the accumulators they moved and the checkpoint in one transaction.
     public func commit(_ chunk: ChunkCommit) throws {
         try db.write { db in
-            let insertClaim = try db.cachedStatement(sql: """
+            var insertClaim = try FastInsert(db, sql: """
                 INSERT INTO claim (setl_id, run_id, file_position, ordinal, fixmedins_code, mdtrt_id, invoice_no,
                     psn_no, status, reason, payable, payee_kind, payee_id, payee_name, payee_account,
                     payee_bank_name, payee_bank_code)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             for c in chunk.claims {
-                try insertClaim.execute(arguments: [
-                    c.setlId, c.runId, c.filePosition, c.ordinal, c.fixmedinsCode, c.mdtrtId, c.invoiceNo, c.psnNo,
-                    c.status.rawValue, c.reason, c.payable, c.payee?.kind.rawValue, c.payee?.id, c.payee?.name,
-                    c.payee?.account, c.payee?.bankName, c.payee?.bankCode,
-                ])
+                insertClaim.bind(c.setlId)
+                insertClaim.bind(c.runId)
+                insertClaim.bind(c.filePosition)
+                insertClaim.bind(c.ordinal)
+                insertClaim.bind(c.fixmedinsCode)
+                insertClaim.bind(c.mdtrtId)
+                insertClaim.bind(c.invoiceNo)
+                insertClaim.bind(c.psnNo)
+                insertClaim.bind(c.status.rawValue)
+                insertClaim.bind(c.reason)
+                insertClaim.bind(c.payable)
+                insertClaim.bind(c.payee?.kind.rawValue)
+                insertClaim.bind(c.payee?.id)
+                insertClaim.bind(c.payee?.name)
+                insertClaim.bind(c.payee?.account)
+                insertClaim.bind(c.payee?.bankName)
+                insertClaim.bind(c.payee?.bankCode)
+                try insertClaim.run()
             }
-            let insertInvoice = try db.cachedStatement(
-                sql: "INSERT INTO approved_invoice (fixmedins_code, invoice_no, setl_id) VALUES (?, ?, ?)")
+            var insertInvoice = try FastInsert(
+                db, sql: "INSERT INTO approved_invoice (fixmedins_code, invoice_no, setl_id) VALUES (?, ?, ?)")
             for i in chunk.approvedInvoices {
-                try insertInvoice.execute(arguments: [i.fixmedinsCode, i.invoiceNo, i.setlId])
+                insertInvoice.bind(i.fixmedinsCode)
+                insertInvoice.bind(i.invoiceNo)
+                insertInvoice.bind(i.setlId)
+                try insertInvoice.run()
             }
             let insertStay = try db.cachedStatement(
                 sql: "INSERT INTO stay (psn_no, begndate, enddate, setl_id) VALUES (?, ?, ?, ?)")
             for s in chunk.stays {
                 try insertStay.execute(arguments: [s.psnNo, s.stay.begndate.ordinal, s.stay.enddate.ordinal, s.stay.setlId])
             }
-            let upsertAccumulator = try db.cachedStatement(
-                sql: "INSERT OR REPLACE INTO accumulator (psn_no, year, value) VALUES (?, ?, ?)")
+            var upsertAccumulator = try FastInsert(
+                db, sql: "INSERT OR REPLACE INTO accumulator (psn_no, year, value) VALUES (?, ?, ?)")
             for a in chunk.accumulators {
-                try upsertAccumulator.execute(arguments: [a.psnNo, a.year, AccumulatorText.encode(a.value)])
+                upsertAccumulator.bind(a.psnNo)
+                upsertAccumulator.bind(a.year)
+                upsertAccumulator.bind(AccumulatorText.encode(a.value))
+                try upsertAccumulator.run()
             }
-            let upsertAccount = try db.cachedStatement(
-                sql: "INSERT OR REPLACE INTO account (psn_no, balance) VALUES (?, ?)")
-            for a in chunk.accountBalances { try upsertAccount.execute(arguments: [a.psnNo, a.balance]) }
+            var upsertAccount = try FastInsert(db, sql: "INSERT OR REPLACE INTO account (psn_no, balance) VALUES (?, ?)")
+            for a in chunk.accountBalances {
+                upsertAccount.bind(a.psnNo)
+                upsertAccount.bind(a.balance)
+                try upsertAccount.run()
+            }
             try Self.update(chunk.file, db)
             try Self.update(chunk.run, db)
             if chunk.rememberContent {

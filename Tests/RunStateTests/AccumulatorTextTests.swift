@@ -15,4 +15,10 @@ import Testing
     #expect(try AccumulatorText.decode("d;b;f;c 0") == .empty)
     #expect(throws: (any Error).self) { try AccumulatorText.decode("d x=1;b;f 999999=1;c 0") }
     #expect(throws: (any Error).self) { try AccumulatorText.decode("garbage") }
+    // Values are whole decimal integers that fit in Int64; tags are single letters in order.
+    for bad in ["d x=;b;f;c 0", "d x=1a;b;f;c 0", "d x=99999999999999999999;b;f;c 0", "dd;b;f;c 0",
+                "b;d;f;c 0", "d;b;f;c", "d;b;f;c 1 2", "d;b;f", "d;b;f;c 0;"] {
+        #expect(throws: (any Error).self, "\(bad)") { try AccumulatorText.decode(bad) }
+    }
+    #expect(try AccumulatorText.decode("d x=-3;b;f;c -7").deductibleUsed == ["x": -3])
 }

@@ -1,0 +1,57 @@
+import GRDB
+import GRDBSQLite
+
+/// A prepared statement run many times in one transaction, binding values straight into
+/// SQLite. The checkpoint inserts a row per claim; GRDB's generic `StatementArguments` boxes
+/// every value, which cost more than SQLite's own work there (issue 7). Used only for the
+/// checkpoint's inserts; everything else goes through GRDB.
+struct FastInsert {
+    private let statement: Statement
+    private let db: Database
+    private var index: CInt = 0
+
+    init(_ db: Database, sql: String) throws {
+        self.db = db
+        statement = try db.makeStatement(sql: sql)
+    }
+
+    /// `sqlite3_bind_text` copies the bytes (SQLITE_TRANSIENT), so the String may go after.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    mutating func bind(_ text: String?) {
+        index += 1
+        guard var text else {
+            sqlite3_bind_null(statement.sqliteStatement, index)
+            return
+        }
+        text.withUTF8 { utf8 in
+            _ = sqlite3_bind_text(statement.sqliteStatement, index, utf8.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) },
+                                  CInt(utf8.count), Self.transient)
+        }
+    }
+
+    mutating func bind(_ value: Int64?) {
+        index += 1
+        if let value {
+            sqlite3_bind_int64(statement.sqliteStatement, index, value)
+        } else {
+            sqlite3_bind_null(statement.sqliteStatement, index)
+        }
+    }
+
+    mutating func bind(_ value: Int) { bind(Int64(value)) }
+
+    /// Runs the statement with the values bound since the last run.
+    mutating func run() throws {
+        defer {
+            sqlite3_reset(statement.sqliteStatement)
+            index = 0
+        }
+        precondition(index == sqlite3_bind_parameter_count(statement.sqliteStatement), "every parameter is bound")
+        let code = sqlite3_step(statement.sqliteStatement)
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code),
+                                message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: statement.sql)
+        }
+    }
+}
