@@ -17,67 +17,69 @@ public final class Pain001Writer {
     private let writer: BufferedFileWriter
     private var tally: TransferTally
     /// Reused for every transaction, so appending does not allocate a fresh buffer each time.
-    private var chunk = ""
+    private var chunk = XMLLines()
 
     public init(path: String, header: PaymentBatchHeader) throws {
         let h = try PreparedHeader(header)
         tally = TransferTally(h)
         writer = try BufferedFileWriter(path: path)
-        chunk.reserveCapacity(2048)
-        var x = ""
-        x += #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
-        x += #"<Document xmlns=""# + Self.namespace + #"">"# + "\n"
-        x += "  <CstmrCdtTrfInitn>\n"
-        x += "    <GrpHdr>\n"
-        Self.element(&x, 6, "MsgId", h.messageId)
-        Self.element(&x, 6, "CreDtTm", h.creationDateTime)
-        Self.element(&x, 6, "NbOfTxs", String(h.numberOfTransactions))
-        Self.element(&x, 6, "CtrlSum", h.controlSum.yuan)
-        x += "      <InitgPty>\n"
-        Self.element(&x, 8, "Nm", h.payerName)
-        x += "      </InitgPty>\n"
-        x += "    </GrpHdr>\n"
-        x += "    <PmtInf>\n"
-        Self.element(&x, 6, "PmtInfId", h.paymentInfoId)
-        Self.element(&x, 6, "PmtMtd", "TRF")
-        Self.element(&x, 6, "NbOfTxs", String(h.numberOfTransactions))
-        Self.element(&x, 6, "CtrlSum", h.controlSum.yuan)
-        x += "      <ReqdExctnDt>\n"
-        Self.element(&x, 8, "Dt", h.requestedExecutionDate)
-        x += "      </ReqdExctnDt>\n"
-        x += "      <Dbtr>\n"
-        Self.element(&x, 8, "Nm", h.payerName)
-        x += "      </Dbtr>\n"
-        Self.account(&x, 6, "DbtrAcct", h.payerAccount)
-        Self.agent(&x, 6, "DbtrAgt", code: h.payerBankCode, name: h.payerBankName)
+        var x = XMLLines()
+        x.line(0, #"<?xml version="1.0" encoding="UTF-8"?>"#)
+        x.line(0, "<Document xmlns=\"" + Self.namespace + "\">")
+        x.line(2, "<CstmrCdtTrfInitn>")
+        x.line(4, "<GrpHdr>")
+        x.element(6, "MsgId", h.messageId)
+        x.element(6, "CreDtTm", h.creationDateTime)
+        x.element(6, "NbOfTxs", String(h.numberOfTransactions))
+        x.element(6, "CtrlSum", h.controlSum.yuan)
+        x.line(6, "<InitgPty>")
+        x.element(8, "Nm", h.payerName)
+        x.line(6, "</InitgPty>")
+        x.line(4, "</GrpHdr>")
+        x.line(4, "<PmtInf>")
+        x.element(6, "PmtInfId", h.paymentInfoId)
+        x.element(6, "PmtMtd", "TRF")
+        x.element(6, "NbOfTxs", String(h.numberOfTransactions))
+        x.element(6, "CtrlSum", h.controlSum.yuan)
+        x.line(6, "<ReqdExctnDt>")
+        x.element(8, "Dt", h.requestedExecutionDate)
+        x.line(6, "</ReqdExctnDt>")
+        x.line(6, "<Dbtr>")
+        x.element(8, "Nm", h.payerName)
+        x.line(6, "</Dbtr>")
+        x.account(6, "DbtrAcct", h.payerAccount)
+        x.agent(6, "DbtrAgt", code: h.payerBankCode, name: h.payerBankName)
         // The reimbursement must arrive whole: the agency bears the bank's charges.
-        Self.element(&x, 6, "ChrgBr", "DEBT")
-        try writer.write(x)
+        x.element(6, "ChrgBr", "DEBT")
+        try writer.write(x.bytes)
     }
 
     public func append(_ t: PaymentTransfer) throws {
-        let p = try PreparedTransfer(t)
+        try append(PreparedTransfer(t))
+    }
+
+    func append(_ p: PreparedTransfer) throws {
         try tally.admit(p.amount)
-        chunk.removeAll(keepingCapacity: true)
-        chunk += "      <CdtTrfTxInf>\n"
-        chunk += "        <PmtId>\n"
-        Self.element(&chunk, 10, "EndToEndId", p.endToEndId)
-        chunk += "        </PmtId>\n"
-        chunk += "        <Amt>\n"
-        chunk += #"          <InstdAmt Ccy="CNY">"# + p.amount.yuan + "</InstdAmt>\n"
-        chunk += "        </Amt>\n"
-        Self.agent(&chunk, 8, "CdtrAgt", code: p.bankCode, name: p.bankName)
-        chunk += "        <Cdtr>\n"
-        Self.element(&chunk, 10, "Nm", p.name)
-        chunk += "        </Cdtr>\n"
-        Self.account(&chunk, 8, "CdtrAcct", p.account)
+        chunk.bytes.removeAll(keepingCapacity: true)
+        chunk.line(6, "<CdtTrfTxInf>")
+        chunk.line(8, "<PmtId>")
+        chunk.element(10, "EndToEndId", p.endToEndId)
+        chunk.line(8, "</PmtId>")
+        chunk.line(8, "<Amt>")
+        chunk.line(10, #"<InstdAmt Ccy="CNY">"# + p.amount.yuan + "</InstdAmt>")
+        chunk.line(8, "</Amt>")
+        chunk.agent(8, "CdtrAgt", code: p.bankCode, name: p.bankName)
+        chunk.line(8, "<Cdtr>")
+        chunk.element(10, "Nm", p.name)
+        chunk.line(8, "</Cdtr>")
+        chunk.account(8, "CdtrAcct", p.account)
         if !p.remittance.isEmpty {
-            chunk += "        <RmtInf>\n"
-            Self.element(&chunk, 10, "Ustrd", p.remittance)
-            chunk += "        </RmtInf>\n"
+            chunk.line(8, "<RmtInf>")
+            chunk.element(10, "Ustrd", p.remittance)
+            chunk.line(8, "</RmtInf>")
         }
-        chunk += "      </CdtTrfTxInf>\n"
-        try writer.write(chunk)
+        chunk.line(6, "</CdtTrfTxInf>")
+        try writer.write(chunk.bytes)
     }
 
     public func finish() throws {
@@ -85,55 +87,76 @@ public final class Pain001Writer {
         try writer.write("    </PmtInf>\n  </CstmrCdtTrfInitn>\n</Document>\n")
         try writer.sync()
     }
+}
 
-    // MARK: - Pieces
+/// The file's text as UTF-8 bytes, one indented element per line. Built from bytes rather
+/// than by String concatenation: a national run writes hundreds of thousands of transfers.
+struct XMLLines {
+    var bytes: [UInt8] = []
 
-    /// `<Id><Othr><Id>account</Id></Othr></Id>`: Chinese accounts are not IBANs.
-    private static func account(_ x: inout String, _ indent: Int, _ tag: String, _ number: String) {
-        let pad = String(repeating: " ", count: indent)
-        x += pad + "<" + tag + ">\n"
-        x += pad + "  <Id>\n" + pad + "    <Othr>\n"
-        element(&x, indent + 6, "Id", number)
-        x += pad + "    </Othr>\n" + pad + "  </Id>\n"
-        element(&x, indent + 2, "Ccy", "CNY")
-        x += pad + "</" + tag + ">\n"
+    init() { bytes.reserveCapacity(2048) }
+
+    private mutating func indent(_ count: Int) {
+        for _ in 0..<count { bytes.append(UInt8(ascii: " ")) }
     }
 
-    /// A bank branch by its CNAPS code (`ClrSysMmbId`), and its name when known.
-    private static func agent(_ x: inout String, _ indent: Int, _ tag: String, code: String, name: String) {
-        let pad = String(repeating: " ", count: indent)
-        x += pad + "<" + tag + ">\n"
-        x += pad + "  <FinInstnId>\n"
-        x += pad + "    <ClrSysMmbId>\n"
-        x += pad + "      <ClrSysId>\n"
-        element(&x, indent + 8, "Cd", clearingSystem)
-        x += pad + "      </ClrSysId>\n"
-        element(&x, indent + 6, "MmbId", code)
-        x += pad + "    </ClrSysMmbId>\n"
-        if !name.isEmpty { element(&x, indent + 4, "Nm", name) }
-        x += pad + "  </FinInstnId>\n"
-        x += pad + "</" + tag + ">\n"
+    /// A line of markup, written as it is.
+    mutating func line(_ indent: Int, _ markup: String) {
+        self.indent(indent)
+        bytes.append(contentsOf: markup.utf8)
+        bytes.append(UInt8(ascii: "\n"))
     }
 
     /// One line `<tag>text</tag>` with the text escaped.
-    static func element(_ x: inout String, _ indent: Int, _ tag: String, _ text: String) {
-        for _ in 0..<indent { x += " " }
-        x += "<" + tag + ">"
-        appendEscaped(&x, text)
-        x += "</" + tag + ">\n"
+    mutating func element(_ indent: Int, _ tag: String, _ text: String) {
+        self.indent(indent)
+        bytes.append(UInt8(ascii: "<"))
+        bytes.append(contentsOf: tag.utf8)
+        bytes.append(UInt8(ascii: ">"))
+        appendEscaped(text)
+        bytes.append(contentsOf: "</".utf8)
+        bytes.append(contentsOf: tag.utf8)
+        bytes.append(contentsOf: ">\n".utf8)
+    }
+
+    /// `<Id><Othr><Id>account</Id></Othr></Id>`: Chinese accounts are not IBANs.
+    mutating func account(_ indent: Int, _ tag: String, _ number: String) {
+        line(indent, "<" + tag + ">")
+        line(indent + 2, "<Id>")
+        line(indent + 4, "<Othr>")
+        element(indent + 6, "Id", number)
+        line(indent + 4, "</Othr>")
+        line(indent + 2, "</Id>")
+        element(indent + 2, "Ccy", "CNY")
+        line(indent, "</" + tag + ">")
+    }
+
+    /// A bank branch by its CNAPS code (`ClrSysMmbId`), and its name when known.
+    mutating func agent(_ indent: Int, _ tag: String, code: String, name: String) {
+        line(indent, "<" + tag + ">")
+        line(indent + 2, "<FinInstnId>")
+        line(indent + 4, "<ClrSysMmbId>")
+        line(indent + 6, "<ClrSysId>")
+        element(indent + 8, "Cd", Pain001Writer.clearingSystem)
+        line(indent + 6, "</ClrSysId>")
+        element(indent + 6, "MmbId", code)
+        line(indent + 4, "</ClrSysMmbId>")
+        if !name.isEmpty { element(indent + 4, "Nm", name) }
+        line(indent + 2, "</FinInstnId>")
+        line(indent, "</" + tag + ">")
     }
 
     /// XML-escapes `&`, `<`, `>` and both quotes. Control characters never get here
     /// (`PaymentText.clean` replaced them), so the text is plain XML 1.0 character data.
-    static func appendEscaped(_ x: inout String, _ text: String) {
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": x += "&amp;"
-            case "<": x += "&lt;"
-            case ">": x += "&gt;"
-            case "\"": x += "&quot;"
-            case "'": x += "&apos;"
-            default: x.unicodeScalars.append(scalar)
+    mutating func appendEscaped(_ text: String) {
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "&"): bytes.append(contentsOf: "&amp;".utf8)
+            case UInt8(ascii: "<"): bytes.append(contentsOf: "&lt;".utf8)
+            case UInt8(ascii: ">"): bytes.append(contentsOf: "&gt;".utf8)
+            case UInt8(ascii: "\""): bytes.append(contentsOf: "&quot;".utf8)
+            case UInt8(ascii: "'"): bytes.append(contentsOf: "&apos;".utf8)
+            default: bytes.append(byte)
             }
         }
     }

@@ -470,21 +470,21 @@ public final class StateStore: @unchecked Sendable {
                 FROM transfer t JOIN claim c ON c.transfer_id = t.end_to_end_id
                 WHERE t.run_id = ? ORDER BY t.seq, c.rowid
                 """, arguments: [runId])
+            // Columns by position, and a transfer's payee read once, from its first row: the
+            // other rows of the transfer only add a settlement id (issue 7).
             var current: (TransferRecord, Payee, [String])?
             while let row = try rows.next() {
-                let id: String = row["end_to_end_id"]
-                if current?.0.endToEndId != id {
+                let seq: Int = row[1]
+                if current?.0.seq != seq {
                     if let done = current { try body(done.0, done.1, done.2) }
-                    let kind = Payee.Kind(rawValue: row["payee_kind"]) ?? .person
-                    let transfer = TransferRecord(endToEndId: id, runId: runId, seq: row["seq"], payeeKind: kind,
-                                                  payeeId: row["payee_id"], amount: row["amount"], claims: row["claims"],
-                                                  released: row["released"])
-                    let payee = Payee(kind: kind, id: row["payee_id"], name: row["payee_name"],
-                                      account: row["payee_account"], bankName: row["payee_bank_name"],
-                                      bankCode: row["payee_bank_code"])
+                    let kind = Payee.Kind(rawValue: row[2]) ?? .person
+                    let transfer = TransferRecord(endToEndId: row[0], runId: runId, seq: seq, payeeKind: kind,
+                                                  payeeId: row[3], amount: row[4], claims: row[5], released: row[6])
+                    let payee = Payee(kind: kind, id: transfer.payeeId, name: row[8], account: row[9],
+                                      bankName: row[10], bankCode: row[11])
                     current = (transfer, payee, [])
                 }
-                if current!.2.count < setlIdLimit { current!.2.append(row["setl_id"]) }
+                if current!.2.count < setlIdLimit { current!.2.append(row[7]) }
             }
             if let done = current { try body(done.0, done.1, done.2) }
         }

@@ -21,4 +21,21 @@ import Testing
         // A cut that would end in a space drops it.
         #expect(PaymentText.clean(String(repeating: "a", count: 139) + " bc") == String(repeating: "a", count: 139))
     }
+
+    /// The byte scan that lets a clean text through untouched must agree with the long way on
+    /// every kind of text: controls (C0, DEL, C1 as C2 80–C2 9F), non-characters, spaces at
+    /// either end or doubled, non-ASCII spaces, multi-byte text, and the length limit.
+    @Test func theFastPathAgreesWithTheLongWay() {
+        let pieces = ["a", " ", "  ", "张", "\u{3000}", "\u{0}", "\t", "\r\n", "\u{7F}", "\u{80}", "\u{9F}", "\u{A0}",
+                      "\u{85}", "\u{FFFE}", "\u{FFFF}", "\u{FFFD}", "é", "👨‍👩‍👧", "Ā", "\u{C2}"]
+        var texts: [String] = [""]
+        for a in pieces { for b in pieces { for c in pieces { texts.append(a + b + c) } } }
+        for text in texts {
+            for limit in [2, 3, 140] {
+                let rebuilt = PaymentText.rebuilt(text, limit: limit)
+                #expect(PaymentText.isClean(text, limit: limit) == (rebuilt == text), "\(Array(text.unicodeScalars)) limit \(limit)")
+                #expect(PaymentText.clean(text, limit: limit) == rebuilt)
+            }
+        }
+    }
 }
