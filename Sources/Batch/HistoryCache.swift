@@ -16,7 +16,7 @@ final class HistoryCache {
     private var years: [PersonYear: YearAccumulators?] = [:]
     private var balances: [String: Fen?] = [:]
     private var visits: [PairKey: (setlId: String, status: ClaimStatus)?] = [:]
-    private static let limit = 100_000
+    private static let limit = 50_000
 
     init(store: StateStore) { self.store = store }
 

@@ -145,7 +145,6 @@ final class RunExecution {
         let reader = try StagingReader(path: stagingPath(file), offset: file.nextOffset)
         let history = HistoryCache(store: store)
         var chunk = ChunkCommit(file: file, run: record)
-        var json = JSONLineWriter()
 
         func commit() throws {
             try results.writer.sync()
@@ -165,8 +164,11 @@ final class RunExecution {
         }
 
         // A chunk's claims are read ahead, so that what they look up in the state is read in
-        // one go; then they are decided one by one, in order.
+        // one go. They are decided one by one, in order (each sees the history the previous
+        // ones left); their results and JSON lines are then made on both cores, and written
+        // in order.
         var ahead: [(claim: IngestedClaim, offset: Int64)] = []
+        var decided: [DecidedClaim] = []
         while true {
             ahead.removeAll(keepingCapacity: true)
             let room = min(runner.config.chunkClaims - chunk.claims.count, Self.readAhead)
@@ -175,17 +177,20 @@ final class RunExecution {
             }
             if ahead.isEmpty { break }
             try history.prefetch(ahead.map(\.claim))
-            for (ingested, offset) in ahead {
-                let setlId = record.id + "-" + pad(record.claimsDone + 1, 6)
-                let result = try decide(ingested, setlId: setlId, file: file, history: history, chunk: &chunk)
-                json.bytes.removeAll(keepingCapacity: true)
-                result.jsonLine(into: &json)
-                try results.writer.write(json.bytes)
-                if result.status == .rejected { try rejected.writer.write(json.bytes) }
+            decided.removeAll(keepingCapacity: true)
+            for (n, item) in ahead.enumerated() {
+                let setlId = record.id + "-" + pad(record.claimsDone + n + 1, 6)
+                decided.append(try decide(item.claim, setlId: setlId, file: file, history: history, chunk: &chunk))
+            }
+            let lines = ResultLines.make(decided, runId: record.id, sourceFile: file.name, reference: runner.reference)
+            for (n, item) in ahead.enumerated() {
+                let (result, json) = lines[n]
+                try results.writer.write(json)
+                if result.status == .rejected { try rejected.writer.write(json) }
                 CrashPoint.reached("claim-written")
                 totals.add(result)
                 record.claimsDone += 1
-                file.nextOffset = offset
+                file.nextOffset = item.offset
                 file.nextOrdinal += 1
             }
             if chunk.claims.count >= runner.config.chunkClaims { try commit() }
@@ -202,27 +207,23 @@ final class RunExecution {
 
     /// Adjudicates one staged claim against the history, and queues what it changes.
     func decide(_ ingested: IngestedClaim, setlId: String, file: RunFileRecord, history: HistoryCache,
-                chunk: inout ChunkCommit) throws -> ClaimResult {
-        let sourceFile = file.name
-        // What the state keeps of a claim is read off its result (plus the whole payee, which
-        // the result shows masked).
-        func keep(_ result: ClaimResult, ordinal: Int, payee: Payee?) {
+                chunk: inout ChunkCommit) throws -> DecidedClaim {
+        func keep(ordinal: Int, fixmedinsCode: String?, mdtrtId: String?, invoiceNo: String?, psnNo: String?,
+                  status: ClaimStatus, reason: ReasonCode?, payable: Fen, payee: Payee?) {
             let claimRecord = ClaimRecord(
                 setlId: setlId, runId: record.id, filePosition: file.position, ordinal: ordinal,
-                fixmedinsCode: result.fixmedinsCode, mdtrtId: result.mdtrtId, invoiceNo: result.invoiceNo,
-                psnNo: result.psnNo, status: result.status,
-                reason: result.status == .rejected ? result.reasons.first?.code.rawValue : nil,
-                payable: result.payable.fen, payee: payee)
+                fixmedinsCode: fixmedinsCode, mdtrtId: mdtrtId, invoiceNo: invoiceNo, psnNo: psnNo, status: status,
+                reason: reason?.rawValue, payable: payable, payee: payee)
             history.recordResult(claimRecord)
             chunk.claims.append(claimRecord)
         }
         switch ingested {
         case .invalid(let invalid):
             let earlier = try history.supersededResult(fixmedinsCode: invalid.fixmedinsCode, mdtrtId: invalid.mdtrtId)
-            let result = ClaimResult(runId: record.id, setlId: setlId, invalid: invalid, sourceFile: sourceFile,
-                                     reference: runner.reference, supersedes: earlier)
-            keep(result, ordinal: invalid.ordinal, payee: nil)
-            return result
+            keep(ordinal: invalid.ordinal, fixmedinsCode: invalid.fixmedinsCode, mdtrtId: invalid.mdtrtId,
+                 invoiceNo: invalid.invoiceNo, psnNo: invalid.psnNo, status: .rejected, reason: .invalidData,
+                 payable: 0, payee: nil)
+            return DecidedClaim(ingested: ingested, setlId: setlId, decision: nil, supersedes: earlier)
         case .valid(let claim):
             let year = claim.enddate.year
             let past = ClaimHistory(
@@ -232,9 +233,10 @@ final class RunExecution {
                 accountBalance: try history.accountBalance(psnNo: claim.psnNo))
             let decision = runner.adjudicator.adjudicate(claim, history: past)
             let earlier = try history.supersededResult(fixmedinsCode: claim.fixmedinsCode, mdtrtId: claim.mdtrtId)
-            let result = ClaimResult(runId: record.id, setlId: setlId, claim: claim, sourceFile: sourceFile,
-                                     decision: decision, reference: runner.reference, supersedes: earlier)
-            keep(result, ordinal: claim.ordinal, payee: decision.payee)
+            keep(ordinal: claim.ordinal, fixmedinsCode: claim.fixmedinsCode, mdtrtId: claim.mdtrtId,
+                 invoiceNo: claim.invoiceNo, psnNo: claim.psnNo, status: decision.status,
+                 reason: decision.status == .rejected ? decision.reasons.first?.code : nil,
+                 payable: decision.amounts.payable, payee: decision.payee)
             if decision.status == .approved {
                 // Rejected claims change no accumulator (rules.md §0).
                 history.approve(invoice: PairKey(claim.fixmedinsCode, claim.invoiceNo), setlId: setlId)
@@ -251,7 +253,7 @@ final class RunExecution {
                     chunk.accountBalances.append((claim.psnNo, balance))
                 }
             }
-            return result
+            return DecidedClaim(ingested: ingested, setlId: setlId, decision: decision, supersedes: earlier)
         }
     }
 
@@ -340,6 +342,92 @@ final class RunExecution {
             institutions: totals.institutions.values.sorted { $0.fixmedinsCode < $1.fixmedinsCode },
             payments: payments)
     }
+}
+
+/// A claim as decided, before its result is written: the decision (nil for a claim that
+/// could not be read) and the earlier result of the same visit it supersedes.
+struct DecidedClaim: Sendable {
+    var ingested: IngestedClaim
+    var setlId: String
+    var decision: Decision?
+    var supersedes: String?
+
+    func result(runId: String, sourceFile: String, reference: ReferenceData) -> ClaimResult {
+        switch ingested {
+        case .invalid(let invalid):
+            return ClaimResult(runId: runId, setlId: setlId, invalid: invalid, sourceFile: sourceFile,
+                               reference: reference, supersedes: supersedes)
+        case .valid(let claim):
+            return ClaimResult(runId: runId, setlId: setlId, claim: claim, sourceFile: sourceFile,
+                               decision: decision!, reference: reference, supersedes: supersedes)
+        }
+    }
+}
+
+/// The results of a chunk's decided claims with their JSON lines, made on both cores: pure
+/// work with nothing shared, in two halves, each into its own buffer. The run writes them in
+/// order afterwards, so the logs are the same bytes as a one-core run's.
+struct ResultLines {
+    private let halves: [Half]
+    private let split: Int
+
+    private struct Half: Sendable {
+        var results: [ClaimResult] = []
+        var bytes: [UInt8] = []
+        /// Where each claim's line ends in `bytes`.
+        var ends: [Int] = []
+    }
+
+    static func make(_ decided: [DecidedClaim], runId: String, sourceFile: String,
+                     reference: ReferenceData) -> ResultLines {
+        let split = (decided.count + 1) / 2
+        let halves = UnsafeMutableBufferPointer<Half>.allocate(capacity: 2)
+        defer { halves.deallocate() }
+        let slots = SendablePointer(halves.baseAddress!)
+        decided.withUnsafeBufferPointer { claims in
+            let input = SendableBuffer(claims)
+            DispatchQueue.concurrentPerform(iterations: 2) { index in
+                let range = index == 0 ? 0..<split : split..<input.buffer.count
+                var half = Half()
+                half.results.reserveCapacity(range.count)
+                half.ends.reserveCapacity(range.count)
+                var json = JSONLineWriter()
+                for i in range {
+                    let result = input.buffer[i].result(runId: runId, sourceFile: sourceFile, reference: reference)
+                    json.bytes.removeAll(keepingCapacity: true)
+                    result.jsonLine(into: &json)
+                    half.bytes.append(contentsOf: json.bytes)
+                    half.ends.append(half.bytes.count)
+                    half.results.append(result)
+                }
+                (slots.pointer + index).initialize(to: half)
+            }
+        }
+        let made = [halves[0], halves[1]]
+        halves.baseAddress!.deinitialize(count: 2)
+        return ResultLines(halves: made, split: split)
+    }
+
+    /// The result of the chunk's `n`th claim and its JSON line, newline included.
+    subscript(n: Int) -> (ClaimResult, ArraySlice<UInt8>) {
+        let half = n < split ? halves[0] : halves[1]
+        let i = n < split ? n : n - split
+        let start = i == 0 ? 0 : half.ends[i - 1]
+        return (half.results[i], half.bytes[start..<half.ends[i]])
+    }
+}
+
+/// Each of the two workers writes only its own slot, and the slots are read after both have
+/// finished (`concurrentPerform` returns then).
+private struct SendablePointer<T>: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<T>
+    init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
+}
+
+/// The decided claims, only read by the workers while the array is alive and unchanged.
+private struct SendableBuffer<T>: @unchecked Sendable {
+    let buffer: UnsafeBufferPointer<T>
+    init(_ buffer: UnsafeBufferPointer<T>) { self.buffer = buffer }
 }
 
 /// `FILE.error.json` beside a quarantined submission: file, line and column where known, what

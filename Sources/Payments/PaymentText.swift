@@ -66,7 +66,7 @@ enum PaymentText {
             beforePrevious = previous
             previous = byte
         }
-        return previous != 0x20 && scalars <= limit
+        return (scalars == 0 || previous != 0x20) && scalars <= limit
     }
 
     /// Identifiers (MsgId, PmtInfId, EndToEndId): 1 to `limit` printable ASCII characters,
