@@ -6,42 +6,62 @@ import Domain
 /// Steps 1–3 are exclusive: the first that applies makes the whole line the person's own with
 /// one reason. Steps 4 (price cap) and 5 (class B self-pay share) can both apply.
 struct LineRules {
-    let catalogues: Catalogues
-    let facilityStandards: FacilityStandards
+    let index: CatalogueIndex
     /// The hospital's region: its first two digits choose the province catalogue.
     let hospitalAdmdvs: String
+    /// The hospital's province catalogue, found once per claim.
+    let provinceSlot: Int?
     let level: InstitutionLevel
     let medType: MedType
     let diseCodg: String
 
+    init(index: CatalogueIndex, hospitalAdmdvs: String, level: InstitutionLevel, medType: MedType, diseCodg: String) {
+        self.index = index
+        self.hospitalAdmdvs = hospitalAdmdvs
+        self.provinceSlot = index.provinceSlot(hospitalAdmdvs: hospitalAdmdvs)
+        self.level = level
+        self.medType = medType
+        self.diseCodg = diseCodg
+    }
+
     /// The fund pays what is in the catalogues (Social Insurance Law art. 28).
     static let lawBasis = "Social Insurance Law art. 28"
+
+    // Half the lines of a run are reduced, so their details are built with plain appends into
+    // one String sized up front, and numbers written straight into it (no String per number).
 
     func decide(_ line: FeeLine) -> LineDecision {
         var decision = LineDecision(sn: line.sn, code: line.code, name: line.name, amount: line.amount)
         let day = line.time.day
 
         // 1. The catalogue row valid on the line's date: province first, then national.
-        let entry: CatalogueEntry
-        switch catalogues.lookup(line.code, on: day, hospitalAdmdvs: hospitalAdmdvs) {
-        case .found(let row):
-            entry = row
+        let code = index.code(line.code)
+        let row: CatalogueIndex.Row
+        switch CatalogueIndex.lookup(code, on: day, provinceSlot: provinceSlot) {
+        case .found(let found):
+            row = found
         case .unknown:
             return allOwnPay(decision, Reason(
                 .notInCatalogue,
                 detail: "code \(line.code) is in neither the province \(province) nor the national catalogue",
                 basis: Self.lawBasis))
         case .notEffective:
+            let rows = code.map(rowsThatCount) ?? []
             return allOwnPay(decision, Reason(
                 .catalogueNotEffective,
-                detail: "code \(line.code) has no catalogue row valid on \(day): " + validityOfRows(line.code),
-                basis: sourcesOfRows(line.code)))
+                detail: "code \(line.code) has no catalogue row valid on \(day): "
+                    + rows.map { "valid \($0.entry.validity)" }.joined(separator: ", "),
+                basis: rows.map(\.entry.source).joined(separator: ", ")))
         }
+        let entry = row.entry
 
         // 2. Class 03 (丙类): not covered.
         if entry.chargeClass == .selfPay {
-            return allOwnPay(decision, Reason(
-                .selfPayItem, detail: "\(entry.name) is class 03 (self-pay)", basis: entry.source))
+            var detail = String()
+            detail.reserveCapacity(entry.name.utf8.count + 28)
+            detail += entry.name
+            detail += " is class 03 (self-pay)"
+            return allOwnPay(decision, Reason(.selfPayItem, detail: detail, basis: entry.source))
         }
 
         // 3. Restricted use: only for the listed med types and diagnoses.
@@ -51,20 +71,27 @@ struct LineRules {
 
         // 4. Price cap: the facility standard of the hospital's level replaces the catalogue's cap.
         var overlmt: Fen = 0
-        let standard = facilityStandards.cap(for: line.code, level: level)
+        let standard = code?.facilityCap(level)
         if let cap = standard ?? entry.priceCap, line.pric > cap {
             // round((pric − cap) × cnt) to the fen, never more than the line's amount.
             overlmt = min(Rounding.fen(price: line.pric - cap, quantity: line.cnt), line.amount)
-            let capSource = standard != nil
-                ? "level-\(level.rawValue) facility standard"
-                : "catalogue cap"
+            var detail = String()
+            detail.reserveCapacity(128)
+            detail += "pric "
+            Text.appendPrice(line.pric, to: &detail)
+            detail += " above the cap "
+            Text.appendPrice(cap, to: &detail)
+            detail += standard != nil ? " (level-\(level.rawValue) facility standard)" : " (catalogue cap)"
+            detail += " × cnt "
+            Text.appendQuantity(line.cnt, to: &detail)
+            detail += ": "
+            Text.appendYuan(overlmt, to: &detail)
+            detail += " over"
             let basis = standard != nil
                 ? "facility_standards.csv hilist_code \(line.code) medins_lv \(level.rawValue)"
                 : entry.source
-            decision.reasons.append(Reason(
-                .overPriceCap,
-                detail: "pric \(Text.price(line.pric)) above the cap \(Text.price(cap)) (\(capSource)) × cnt \(Text.quantity(line.cnt)): \(overlmt.yuan) over",
-                basis: basis))
+            decision.reasons.reserveCapacity(2)
+            decision.reasons.append(Reason(.overPriceCap, detail: detail, basis: basis))
         }
 
         // 5. Class B (乙类): the person pays the self-pay proportion of what is left first.
@@ -72,10 +99,15 @@ struct LineRules {
         var preselfpay: Fen = 0
         if entry.chargeClass == .classB {
             preselfpay = Rounding.fen(base, timesPPM: entry.selfpayProportion)
-            decision.reasons.append(Reason(
-                .classBSelfPay,
-                detail: "class 02: selfpay_prop \(Text.proportion(entry.selfpayProportion)) of \(base.yuan) = \(preselfpay.yuan)",
-                basis: entry.source))
+            var detail = String()
+            detail.reserveCapacity(64)
+            detail += "class 02: selfpay_prop "
+            Text.appendProportion(entry.selfpayProportion, to: &detail)
+            detail += " of "
+            Text.appendYuan(base, to: &detail)
+            detail += " = "
+            Text.appendYuan(preselfpay, to: &detail)
+            decision.reasons.append(Reason(.classBSelfPay, detail: detail, basis: entry.source))
         }
 
         // 6. What is left is in scope.
@@ -94,17 +126,9 @@ struct LineRules {
         return decision
     }
 
-    /// The rows of `code` in the two catalogues that count (never another province's).
-    private func rows(_ code: String) -> [CatalogueEntry] {
-        (catalogues.provinces[province]?.rowsByCode[code] ?? []) + (catalogues.national.rowsByCode[code] ?? [])
-    }
-
-    private func validityOfRows(_ code: String) -> String {
-        rows(code).map { "valid \($0.validity)" }.joined(separator: ", ")
-    }
-
-    private func sourcesOfRows(_ code: String) -> String {
-        rows(code).map(\.source).joined(separator: ", ")
+    /// The rows of a code in the two catalogues that count (never another province's).
+    private func rowsThatCount(_ code: CatalogueIndex.Code) -> [CatalogueIndex.Row] {
+        (code.rows(inProvince: provinceSlot) ?? []) + (code.national ?? [])
     }
 
     private func restrictionBreach(_ entry: CatalogueEntry) -> String? {
