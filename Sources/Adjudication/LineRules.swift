@@ -10,7 +10,7 @@ struct LineRules {
     /// The hospital's region: its first two digits choose the province catalogue.
     let hospitalAdmdvs: String
     /// The hospital's province catalogue, found once per claim.
-    let provinceSlot: Int?
+    let provinceSlot: Int32?
     let level: InstitutionLevel
     let medType: MedType
     let diseCodg: String
@@ -36,8 +36,8 @@ struct LineRules {
 
         // 1. The catalogue row valid on the line's date: province first, then national.
         let code = index.code(line.code)
-        let row: CatalogueIndex.Row
-        switch CatalogueIndex.lookup(code, on: day, provinceSlot: provinceSlot) {
+        let row: Int
+        switch index.lookup(code, on: day, provinceSlot: provinceSlot) {
         case .found(let found):
             row = found
         case .unknown:
@@ -46,33 +46,35 @@ struct LineRules {
                 detail: "code \(line.code) is in neither the province \(province) nor the national catalogue",
                 basis: Self.lawBasis))
         case .notEffective:
-            let rows = code.map(rowsThatCount) ?? []
+            let rows = code.map { index.rowsThatCount($0, provinceSlot: provinceSlot) } ?? []
             return allOwnPay(decision, Reason(
                 .catalogueNotEffective,
                 detail: "code \(line.code) has no catalogue row valid on \(day): "
-                    + rows.map { "valid \($0.entry.validity)" }.joined(separator: ", "),
-                basis: rows.map(\.entry.source).joined(separator: ", ")))
+                    + rows.map { "valid \(index.entries[$0].validity)" }.joined(separator: ", "),
+                basis: rows.map { index.entries[$0].source }.joined(separator: ", ")))
         }
-        let entry = row.entry
+        // Read in place: a copy of the row would retain its six Strings and arrays.
+        let entries = index.entries
 
         // 2. Class 03 (丙类): not covered.
-        if entry.chargeClass == .selfPay {
+        if entries[row].chargeClass == .selfPay {
+            let name = entries[row].name
             var detail = String()
-            detail.reserveCapacity(entry.name.utf8.count + 28)
-            detail += entry.name
+            detail.reserveCapacity(name.utf8.count + 28)
+            detail += name
             detail += " is class 03 (self-pay)"
-            return allOwnPay(decision, Reason(.selfPayItem, detail: detail, basis: entry.source))
+            return allOwnPay(decision, Reason(.selfPayItem, detail: detail, basis: entries[row].source))
         }
 
         // 3. Restricted use: only for the listed med types and diagnoses.
-        if entry.restricted, let breach = restrictionBreach(entry) {
-            return allOwnPay(decision, Reason(.restrictedUse, detail: breach, basis: entry.source))
+        if entries[row].restricted, let breach = restrictionBreach(entries[row]) {
+            return allOwnPay(decision, Reason(.restrictedUse, detail: breach, basis: entries[row].source))
         }
 
         // 4. Price cap: the facility standard of the hospital's level replaces the catalogue's cap.
         var overlmt: Fen = 0
-        let standard = code?.facilityCap(level)
-        if let cap = standard ?? entry.priceCap, line.pric > cap {
+        let standard = code.flatMap { index.facilityCap($0, level: level) }
+        if let cap = standard ?? entries[row].priceCap, line.pric > cap {
             // round((pric − cap) × cnt) to the fen, never more than the line's amount.
             overlmt = min(Rounding.fen(price: line.pric - cap, quantity: line.cnt), line.amount)
             var detail = String()
@@ -89,7 +91,7 @@ struct LineRules {
             detail += " over"
             let basis = standard != nil
                 ? "facility_standards.csv hilist_code \(line.code) medins_lv \(level.rawValue)"
-                : entry.source
+                : entries[row].source
             decision.reasons.reserveCapacity(2)
             decision.reasons.append(Reason(.overPriceCap, detail: detail, basis: basis))
         }
@@ -97,17 +99,18 @@ struct LineRules {
         // 5. Class B (乙类): the person pays the self-pay proportion of what is left first.
         let base = line.amount - overlmt
         var preselfpay: Fen = 0
-        if entry.chargeClass == .classB {
-            preselfpay = Rounding.fen(base, timesPPM: entry.selfpayProportion)
+        if entries[row].chargeClass == .classB {
+            let proportion = entries[row].selfpayProportion
+            preselfpay = Rounding.fen(base, timesPPM: proportion)
             var detail = String()
             detail.reserveCapacity(64)
             detail += "class 02: selfpay_prop "
-            Text.appendProportion(entry.selfpayProportion, to: &detail)
+            Text.appendProportion(proportion, to: &detail)
             detail += " of "
             Text.appendYuan(base, to: &detail)
             detail += " = "
             Text.appendYuan(preselfpay, to: &detail)
-            decision.reasons.append(Reason(.classBSelfPay, detail: detail, basis: entry.source))
+            decision.reasons.append(Reason(.classBSelfPay, detail: detail, basis: entries[row].source))
         }
 
         // 6. What is left is in scope.
@@ -124,11 +127,6 @@ struct LineRules {
         decision.fulamtOwnpay = decision.amount
         decision.reasons = [reason]
         return decision
-    }
-
-    /// The rows of a code in the two catalogues that count (never another province's).
-    private func rowsThatCount(_ code: CatalogueIndex.Code) -> [CatalogueIndex.Row] {
-        (code.rows(inProvince: provinceSlot) ?? []) + (code.national ?? [])
     }
 
     private func restrictionBreach(_ entry: CatalogueEntry) -> String? {

@@ -68,11 +68,11 @@ import Testing
                 bytes[position] = UInt8(b)
                 let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
                 let needs = b < 0x20 || b == 0x22 || b == 0x5C
-                if needs { #expect(JSONLineWriter.mayNeedEscaping(word), "byte \(b) at \(position)") }
+                if needs { #expect(JSONCursor.mayNeedEscaping(word), "byte \(b) at \(position)") }
             }
         }
     }
     // And text without such bytes goes by words: Chinese names and plain details.
     let word = Array("支气管镜".utf8.prefix(8)).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
-    #expect(!JSONLineWriter.mayNeedEscaping(word))
+    #expect(!JSONCursor.mayNeedEscaping(word))
 }
