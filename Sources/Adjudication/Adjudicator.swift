@@ -45,8 +45,8 @@ public struct Adjudicator: Sendable {
         var lines: [LineDecision] = []
         lines.reserveCapacity(netted.count)
         var amounts = ClaimAmounts()
-        for line in netted {
-            let decided = rules.decide(line)
+        for i in netted.indices {
+            let decided = rules.decide(netted[i])  // borrowed: no copy of the line's Strings
             amounts.medfeeSumamt += decided.amount
             amounts.fulamtOwnpayAmt += decided.fulamtOwnpay
             amounts.overlmtSelfpay += decided.overlmt

@@ -3,21 +3,22 @@
 /// faster, since a run writes one of these per claim. Keys are written in sorted order by hand.
 public struct JSONLineWriter {
     public var bytes: [UInt8] = []
+    /// Where `write(atMost:)` lets a line be written before it is copied to `bytes`: as long as
+    /// the longest bound so far, so it is allocated a few times per run, not per claim.
+    private var scratch: [UInt8] = []
 
     public init() { bytes.reserveCapacity(4096) }
 
-    /// Lets `body` write at most `bound` bytes at the end of `bytes` through a `JSONCursor`.
-    /// The room is made once, so the thousand small writes of a claim check no capacity and no
-    /// uniqueness; the cursor still refuses (traps) to write past it.
+    /// Lets `body` write at most `bound` bytes through a `JSONCursor`, then appends them to
+    /// `bytes`. The room is made once, so the thousand small writes of a claim check no
+    /// capacity and no uniqueness; the cursor still refuses (traps) to write past it.
     mutating func write(atMost bound: Int, _ body: (inout JSONCursor) -> Void) {
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: bound))
-        let written = bytes.withUnsafeMutableBufferPointer { buffer in
-            var cursor = JSONCursor(base: buffer.baseAddress! + start, capacity: bound)
+        if scratch.count < bound { scratch = [UInt8](repeating: 0, count: max(bound, 2 * scratch.count)) }
+        scratch.withUnsafeMutableBufferPointer { buffer in
+            var cursor = JSONCursor(base: buffer.baseAddress!, capacity: bound)
             body(&cursor)
-            return cursor.count
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[0..<cursor.count]))
         }
-        bytes.removeLast(bound - written)
     }
 }
 
@@ -145,24 +146,28 @@ struct JSONCursor {
     /// What `reasons` writes at most besides its strings.
     static func bound(_ list: [Reason]) -> Int {
         var total = 2
-        for r in list { total += 64 + bound(r.basis) + bound(r.code.rawValue) + bound(r.detail) }
+        for i in list.indices { total += 64 + bound(list[i].basis) + bound(list[i].code.rawValue) + bound(list[i].detail) }
         return total
     }
 
     mutating func reasons(_ list: [Reason]) {
         byte(UInt8(ascii: "["))
-        for (i, r) in list.enumerated() {
+        for i in list.indices {
             if i > 0 { byte(UInt8(ascii: ",")) }
-            byte(UInt8(ascii: "{"))
-            key("basis", first: true)
-            string(r.basis)
-            key("code")
-            string(r.code.rawValue)
-            key("detail")
-            string(r.detail)
-            byte(UInt8(ascii: "}"))
+            reason(list[i])  // borrowed: no copy of its Strings
         }
         byte(UInt8(ascii: "]"))
+    }
+
+    private mutating func reason(_ r: Reason) {
+        byte(UInt8(ascii: "{"))
+        key("basis", first: true)
+        string(r.basis)
+        key("code")
+        string(r.code.rawValue)
+        key("detail")
+        string(r.detail)
+        byte(UInt8(ascii: "}"))
     }
 }
 
@@ -187,8 +192,8 @@ extension ClaimResult {
             total += C.bound(payee.account) + C.bound(payee.bankCode) + C.bound(payee.id)
                 + C.bound(payee.kind.rawValue) + C.bound(payee.name)
         }
-        for line in lines {
-            total += 512 + C.bound(line.code) + C.bound(line.name) + C.bound(line.reasons)
+        for i in lines.indices {
+            total += 512 + C.bound(lines[i].code) + C.bound(lines[i].name) + C.bound(lines[i].reasons)
         }
         return total
     }
@@ -224,19 +229,9 @@ extension ClaimResult {
         w.optional("insutype", insutype)
         w.optional("invoice_no", invoiceNo)
         w.key("lines"); w.byte(UInt8(ascii: "["))
-        for (i, line) in lines.enumerated() {
+        for i in lines.indices {
             if i > 0 { w.byte(UInt8(ascii: ",")) }
-            w.byte(UInt8(ascii: "{"))
-            w.key("amount", first: true); w.yuan(line.amount)
-            w.key("code"); w.string(line.code)
-            w.key("fulamt_ownpay"); w.yuan(line.fulamtOwnpay)
-            w.key("inscp"); w.yuan(line.inscp)
-            w.key("name"); w.string(line.name)
-            w.key("overlmt"); w.yuan(line.overlmt)
-            w.key("preselfpay"); w.yuan(line.preselfpay)
-            w.key("reasons"); w.reasons(line.reasons)
-            w.key("sn"); w.int(line.sn)
-            w.byte(UInt8(ascii: "}"))
+            Self.encode(lines[i], into: &w)  // passed borrowed: no copy of the line's Strings
         }
         w.byte(UInt8(ascii: "]"))
         w.optional("mdtrt_id", mdtrtId)
@@ -268,5 +263,19 @@ extension ClaimResult {
         w.optional("supersedes", supersedes)
         w.byte(UInt8(ascii: "}"))
         w.byte(UInt8(ascii: "\n"))
+    }
+
+    private static func encode(_ line: Line, into w: inout JSONCursor) {
+        w.byte(UInt8(ascii: "{"))
+        w.key("amount", first: true); w.yuan(line.amount)
+        w.key("code"); w.string(line.code)
+        w.key("fulamt_ownpay"); w.yuan(line.fulamtOwnpay)
+        w.key("inscp"); w.yuan(line.inscp)
+        w.key("name"); w.string(line.name)
+        w.key("overlmt"); w.yuan(line.overlmt)
+        w.key("preselfpay"); w.yuan(line.preselfpay)
+        w.key("reasons"); w.reasons(line.reasons)
+        w.key("sn"); w.int(line.sn)
+        w.byte(UInt8(ascii: "}"))
     }
 }
