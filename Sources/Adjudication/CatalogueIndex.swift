@@ -22,6 +22,9 @@ final class CatalogueIndex: Sendable {
     private struct Code {
         var keyStart: Int32
         var keyCount: Int32
+        /// The first 32 bytes of the key, zero-padded: a key that short (every real code) is
+        /// compared here, in the memory the probe reads anyway, not in `keyBytes`.
+        var keyPrefix: KeyWords
         var nationalStart: Int32 = 0
         var nationalCount: Int32 = -1
         /// A range of `provincial`.
@@ -29,6 +32,17 @@ final class CatalogueIndex: Sendable {
         var provincialCount: Int32 = 0
         /// The caps by level at `caps[capsStart + level.rawValue]`; -1: no facility standard.
         var capsStart: Int32 = -1
+    }
+
+    /// 32 bytes of a key as four words.
+    private struct KeyWords: Equatable {
+        var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0
+
+        init(_ bytes: UnsafeBufferPointer<UInt8>) {
+            withUnsafeMutableBytes(of: &self) { words in
+                for i in 0..<min(bytes.count, words.count) { words[i] = bytes[i] }
+            }
+        }
     }
 
     /// A code's rows in one province's catalogue.
@@ -74,7 +88,8 @@ final class CatalogueIndex: Sendable {
             if let i = position[text] { return i }
             let start = keyBytes.count
             keyBytes.append(contentsOf: text.utf8)
-            codes.append(Code(keyStart: Int32(start), keyCount: Int32(keyBytes.count - start)))
+            let prefix = keyBytes.withUnsafeBufferPointer { KeyWords(UnsafeBufferPointer(rebasing: $0[start...])) }
+            codes.append(Code(keyStart: Int32(start), keyCount: Int32(keyBytes.count - start), keyPrefix: prefix))
             position[text] = codes.count - 1
             return codes.count - 1
         }
@@ -159,9 +174,10 @@ final class CatalogueIndex: Sendable {
             if entry.code < 0 { return nil }
             if entry.hash == hash {
                 let c = codes[Int(entry.code)]
-                if Int(c.keyCount) == bytes.count, keyBytes.withUnsafeBufferPointer({ all in
-                    Self.equal(bytes, UnsafeBufferPointer(rebasing: all[Int(c.keyStart)..<Int(c.keyStart + c.keyCount)]))
-                }) {
+                if Int(c.keyCount) == bytes.count, c.keyPrefix == KeyWords(bytes),
+                   bytes.count <= MemoryLayout<KeyWords>.size || keyBytes.withUnsafeBufferPointer({ all in
+                       Self.equal(bytes, UnsafeBufferPointer(rebasing: all[Int(c.keyStart)..<Int(c.keyStart + c.keyCount)]))
+                   }) {
                     return Int(entry.code)
                 }
             }
