@@ -10,9 +10,12 @@ import Domain
 /// - the funds of §3 (deductible, tiers, caps, critical illness, personal account): `FundRules.swift`
 public struct Adjudicator: Sendable {
     public let reference: ReferenceData
+    /// The catalogues and facility standards of `reference`, arranged for one probe per line.
+    let catalogueIndex: CatalogueIndex
 
     public init(reference: ReferenceData) {
         self.reference = reference
+        self.catalogueIndex = CatalogueIndex(catalogues: reference.catalogues, facilityStandards: reference.facilityStandards)
     }
 
     /// Decides one claim. Pure: no I/O, no clock, no globals. Deterministic.
@@ -37,14 +40,13 @@ public struct Adjudicator: Sendable {
 
         // §2: every netted line, then the claim's sums.
         let rules = LineRules(
-            catalogues: reference.catalogues, facilityStandards: reference.facilityStandards,
-            hospitalAdmdvs: admitted.institution.admdvs, level: admitted.institution.level,
+            index: catalogueIndex, hospitalAdmdvs: admitted.institution.admdvs, level: admitted.institution.level,
             medType: claim.medType, diseCodg: claim.diseCodg)
         var lines: [LineDecision] = []
         lines.reserveCapacity(netted.count)
         var amounts = ClaimAmounts()
-        for line in netted {
-            let decided = rules.decide(line)
+        for i in netted.indices {
+            let decided = rules.decide(netted[i])  // borrowed: no copy of the line's Strings
             amounts.medfeeSumamt += decided.amount
             amounts.fulamtOwnpayAmt += decided.fulamtOwnpay
             amounts.overlmtSelfpay += decided.overlmt
@@ -72,7 +74,8 @@ public struct Adjudicator: Sendable {
     /// `AmountLimits`: the ingest stage refuses such claims already; the core checks again so
     /// that no input can make its sums overflow.
     static func outOfBounds(_ claim: Claim) -> Reason? {
-        let basis = "data.md: claim and fee line fields; amounts above \(AmountLimits.maxAmount.yuan) are not accepted"
+        // Built only for a claim that fails: the check runs on every claim.
+        var basis: String { "data.md: claim and fee line fields; amounts above \(AmountLimits.maxAmount.yuan) are not accepted" }
         if claim.lines.count > AmountLimits.maxLinesPerClaim {
             return Reason(.invalidData, detail: "\(claim.lines.count) fee lines, more than \(AmountLimits.maxLinesPerClaim)", basis: basis)
         }

@@ -81,8 +81,7 @@ struct FundRules {
         for (fund, numerator) in sums.entries {
             var pay = Rounding.halfUp(numerator, Int128(BasisPoints.whole))
             if let cap = scheme.annualCaps[fund] {
-                pay = capped(pay, fund: fund, caps: [(cap, PolicyPath.scheme(region.code, claim.insutype) + ".annual_caps.\(fund.rawValue)")],
-                             outcome: &out)
+                pay = capped(pay, fund: fund, caps: [(cap, .annualCap(fund))], outcome: &out)
             }
             record(pay, to: fund, outcome: &out)
         }
@@ -107,10 +106,9 @@ struct FundRules {
                     lower = bound
                 }
                 var pay = Rounding.halfUp(numerator, Int128(BasisPoints.whole))
-                let ciPath = PolicyPath.scheme(region.code, claim.insutype)
-                var caps: [(Fen, String)] = []
-                if let cap = ci.annualCap { caps.append((cap, ciPath + ".critical_illness.annual_cap")) }
-                if let cap = scheme.annualCaps[ci.fund] { caps.append((cap, ciPath + ".annual_caps.\(ci.fund.rawValue)")) }
+                var caps: [(Fen, CapKey)] = []
+                if let cap = ci.annualCap { caps.append((cap, .criticalIllness)) }
+                if let cap = scheme.annualCaps[ci.fund] { caps.append((cap, .annualCap(ci.fund))) }
                 pay = capped(pay, fund: ci.fund, caps: caps, outcome: &out)
                 record(pay, to: ci.fund, outcome: &out)
             }
@@ -144,12 +142,26 @@ struct FundRules {
         if pay > 0 { outcome.year.fundPaid[fund, default: 0] += pay }
     }
 
+    /// The policy key of a cap, made a basis only when the cap cuts.
+    private enum CapKey {
+        case annualCap(Fund)
+        case criticalIllness
+    }
+
+    private func basis(_ key: CapKey) -> String {
+        let scheme = PolicyPath.scheme(admitted.region.code, claim.insutype)
+        switch key {
+        case .annualCap(let fund): return scheme + ".annual_caps.\(fund.rawValue)"
+        case .criticalIllness: return scheme + ".critical_illness.annual_cap"
+        }
+    }
+
     /// Cuts `pay` to what the tightest cap leaves this year; `ANNUAL_CAP_REACHED` only when it
     /// actually cuts (to zero included), not when the payment reaches the cap exactly.
-    private func capped(_ pay: Fen, fund: Fund, caps: [(Fen, String)], outcome: inout Outcome) -> Fen {
+    private func capped(_ pay: Fen, fund: Fund, caps: [(Fen, CapKey)], outcome: inout Outcome) -> Fen {
         let paid = outcome.year.fundPaid[fund] ?? 0
         var result = pay
-        var binding: (cap: Fen, basis: String, left: Fen)?
+        var binding: (cap: Fen, basis: CapKey, left: Fen)?
         for (cap, basis) in caps {
             let left = max(0, cap - paid)
             if result > left {
@@ -161,7 +173,7 @@ struct FundRules {
             outcome.reasons.append(Reason(
                 .annualCapReached,
                 detail: "\(fund.rawValue) would pay \(pay.yuan); \(paid.yuan) of its annual cap \(binding.cap.yuan) already paid this year, \(binding.left.yuan) left: \((pay - result).yuan) cut",
-                basis: binding.basis))
+                basis: basis(binding.basis)))
         }
         return result
     }

@@ -78,7 +78,8 @@ struct Gates {
         }
 
         // NO_POLICY
-        let regionPath = PolicyPath.region(claim.insuAdmdvs)
+        // Basis paths are computed only when a gate fails: building them costs more than the checks.
+        var regionPath: String { PolicyPath.region(claim.insuAdmdvs) }
         guard let region = reference.policy.regions[claim.insuAdmdvs] else {
             return .rejected(Reason(
                 .noPolicy, detail: "no policy for insured region \(claim.insuAdmdvs)", basis: regionPath))
@@ -113,7 +114,7 @@ struct Gates {
         let filed = !covering.isEmpty
 
         // MISSING_DOCUMENTS
-        let groupPath = PolicyPath.group(region.code, claim.insutype, group.name)
+        var groupPath: String { PolicyPath.group(region.code, claim.insutype, group.name) }
         let missing = group.requiredDocuments.filter { !claim.documents.contains($0) }
         if !missing.isEmpty {
             return .rejected(Reason(

@@ -6,76 +6,111 @@ import Domain
 /// Steps 1–3 are exclusive: the first that applies makes the whole line the person's own with
 /// one reason. Steps 4 (price cap) and 5 (class B self-pay share) can both apply.
 struct LineRules {
-    let catalogues: Catalogues
-    let facilityStandards: FacilityStandards
+    let index: CatalogueIndex
     /// The hospital's region: its first two digits choose the province catalogue.
     let hospitalAdmdvs: String
+    /// The hospital's province catalogue, found once per claim.
+    let provinceSlot: Int32?
     let level: InstitutionLevel
     let medType: MedType
     let diseCodg: String
 
+    init(index: CatalogueIndex, hospitalAdmdvs: String, level: InstitutionLevel, medType: MedType, diseCodg: String) {
+        self.index = index
+        self.hospitalAdmdvs = hospitalAdmdvs
+        self.provinceSlot = index.provinceSlot(hospitalAdmdvs: hospitalAdmdvs)
+        self.level = level
+        self.medType = medType
+        self.diseCodg = diseCodg
+    }
+
     /// The fund pays what is in the catalogues (Social Insurance Law art. 28).
     static let lawBasis = "Social Insurance Law art. 28"
+
+    // Half the lines of a run are reduced, so their details are built with plain appends into
+    // one String sized up front, and numbers written straight into it (no String per number).
 
     func decide(_ line: FeeLine) -> LineDecision {
         var decision = LineDecision(sn: line.sn, code: line.code, name: line.name, amount: line.amount)
         let day = line.time.day
 
         // 1. The catalogue row valid on the line's date: province first, then national.
-        let entry: CatalogueEntry
-        switch catalogues.lookup(line.code, on: day, hospitalAdmdvs: hospitalAdmdvs) {
-        case .found(let row):
-            entry = row
+        let code = index.code(line.code)
+        let row: Int
+        switch index.lookup(code, on: day, provinceSlot: provinceSlot) {
+        case .found(let found):
+            row = found
         case .unknown:
             return allOwnPay(decision, Reason(
                 .notInCatalogue,
                 detail: "code \(line.code) is in neither the province \(province) nor the national catalogue",
                 basis: Self.lawBasis))
         case .notEffective:
+            let rows = code.map { index.rowsThatCount($0, provinceSlot: provinceSlot) } ?? []
             return allOwnPay(decision, Reason(
                 .catalogueNotEffective,
-                detail: "code \(line.code) has no catalogue row valid on \(day): " + validityOfRows(line.code),
-                basis: sourcesOfRows(line.code)))
+                detail: "code \(line.code) has no catalogue row valid on \(day): "
+                    + rows.map { "valid \(index.entries[$0].validity)" }.joined(separator: ", "),
+                basis: rows.map { index.entries[$0].source }.joined(separator: ", ")))
         }
+        // Read in place: a copy of the row would retain its six Strings and arrays.
+        let entries = index.entries
 
         // 2. Class 03 (丙类): not covered.
-        if entry.chargeClass == .selfPay {
-            return allOwnPay(decision, Reason(
-                .selfPayItem, detail: "\(entry.name) is class 03 (self-pay)", basis: entry.source))
+        if entries[row].chargeClass == .selfPay {
+            let name = entries[row].name
+            var detail = String()
+            detail.reserveCapacity(name.utf8.count + 28)
+            detail += name
+            detail += " is class 03 (self-pay)"
+            return allOwnPay(decision, Reason(.selfPayItem, detail: detail, basis: entries[row].source))
         }
 
         // 3. Restricted use: only for the listed med types and diagnoses.
-        if entry.restricted, let breach = restrictionBreach(entry) {
-            return allOwnPay(decision, Reason(.restrictedUse, detail: breach, basis: entry.source))
+        if entries[row].restricted, let breach = restrictionBreach(entries[row]) {
+            return allOwnPay(decision, Reason(.restrictedUse, detail: breach, basis: entries[row].source))
         }
 
         // 4. Price cap: the facility standard of the hospital's level replaces the catalogue's cap.
         var overlmt: Fen = 0
-        let standard = facilityStandards.cap(for: line.code, level: level)
-        if let cap = standard ?? entry.priceCap, line.pric > cap {
+        let standard = code.flatMap { index.facilityCap($0, level: level) }
+        if let cap = standard ?? entries[row].priceCap, line.pric > cap {
             // round((pric − cap) × cnt) to the fen, never more than the line's amount.
             overlmt = min(Rounding.fen(price: line.pric - cap, quantity: line.cnt), line.amount)
-            let capSource = standard != nil
-                ? "level-\(level.rawValue) facility standard"
-                : "catalogue cap"
+            var detail = String()
+            detail.reserveCapacity(128)
+            detail += "pric "
+            Text.appendPrice(line.pric, to: &detail)
+            detail += " above the cap "
+            Text.appendPrice(cap, to: &detail)
+            detail += standard != nil ? " (level-\(level.rawValue) facility standard)" : " (catalogue cap)"
+            detail += " × cnt "
+            Text.appendQuantity(line.cnt, to: &detail)
+            detail += ": "
+            Text.appendYuan(overlmt, to: &detail)
+            detail += " over"
             let basis = standard != nil
                 ? "facility_standards.csv hilist_code \(line.code) medins_lv \(level.rawValue)"
-                : entry.source
-            decision.reasons.append(Reason(
-                .overPriceCap,
-                detail: "pric \(Text.price(line.pric)) above the cap \(Text.price(cap)) (\(capSource)) × cnt \(Text.quantity(line.cnt)): \(overlmt.yuan) over",
-                basis: basis))
+                : entries[row].source
+            decision.reasons.reserveCapacity(2)
+            decision.reasons.append(Reason(.overPriceCap, detail: detail, basis: basis))
         }
 
         // 5. Class B (乙类): the person pays the self-pay proportion of what is left first.
         let base = line.amount - overlmt
         var preselfpay: Fen = 0
-        if entry.chargeClass == .classB {
-            preselfpay = Rounding.fen(base, timesPPM: entry.selfpayProportion)
-            decision.reasons.append(Reason(
-                .classBSelfPay,
-                detail: "class 02: selfpay_prop \(Text.proportion(entry.selfpayProportion)) of \(base.yuan) = \(preselfpay.yuan)",
-                basis: entry.source))
+        if entries[row].chargeClass == .classB {
+            let proportion = entries[row].selfpayProportion
+            preselfpay = Rounding.fen(base, timesPPM: proportion)
+            var detail = String()
+            detail.reserveCapacity(64)
+            detail += "class 02: selfpay_prop "
+            Text.appendProportion(proportion, to: &detail)
+            detail += " of "
+            Text.appendYuan(base, to: &detail)
+            detail += " = "
+            Text.appendYuan(preselfpay, to: &detail)
+            decision.reasons.append(Reason(.classBSelfPay, detail: detail, basis: entries[row].source))
         }
 
         // 6. What is left is in scope.
@@ -92,19 +127,6 @@ struct LineRules {
         decision.fulamtOwnpay = decision.amount
         decision.reasons = [reason]
         return decision
-    }
-
-    /// The rows of `code` in the two catalogues that count (never another province's).
-    private func rows(_ code: String) -> [CatalogueEntry] {
-        (catalogues.provinces[province]?.rowsByCode[code] ?? []) + (catalogues.national.rowsByCode[code] ?? [])
-    }
-
-    private func validityOfRows(_ code: String) -> String {
-        rows(code).map { "valid \($0.validity)" }.joined(separator: ", ")
-    }
-
-    private func sourcesOfRows(_ code: String) -> String {
-        rows(code).map(\.source).joined(separator: ", ")
     }
 
     private func restrictionBreach(_ entry: CatalogueEntry) -> String? {

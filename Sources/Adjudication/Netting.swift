@@ -79,8 +79,18 @@ enum Netting {
             }
             return false
         }
-        var seen = Set<Key>()
-        for line in lines where !seen.insert(Key(code: line.code, pric: line.pric)).inserted { return true }
+        // Long claims: equal keys have equal prices, so sort the positions by price and compare
+        // codes only within runs of one price (no hashing of codes).
+        let byPrice = lines.indices.sorted { lines[$0].pric < lines[$1].pric }
+        var runStart = 0
+        for k in 1..<byPrice.count {
+            if lines[byPrice[k]].pric != lines[byPrice[runStart]].pric {
+                runStart = k
+                continue
+            }
+            let code = lines[byPrice[k]].code
+            for j in runStart..<k where lines[byPrice[j]].code == code { return true }
+        }
         return false
     }
 }

@@ -4,12 +4,24 @@ import Domain
 enum Text {
     /// A unit price with at least two and at most six decimals: `180.00`, `12.3456`.
     static func price(_ value: MicroYuan) -> String {
-        var text = DecimalText.format(value, scale: Scale.price)
-        // Keep two decimals, trim the rest of the trailing zeros.
-        while text.hasSuffix("0"), let dot = text.firstIndex(of: "."), text.distance(from: dot, to: text.endIndex) > 3 {
-            text.removeLast()
-        }
-        return text
+        DecimalText.withDigits(value, scale: Scale.price, keepingDecimals: 2) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    static func appendPrice(_ value: MicroYuan, to text: inout String) {
+        DecimalText.append(value, scale: Scale.price, keepingDecimals: 2, to: &text)
+    }
+
+    static func appendQuantity(_ value: Quantity4, to text: inout String) {
+        DecimalText.append(value, scale: Scale.quantity, keepingDecimals: 0, to: &text)
+    }
+
+    static func appendProportion(_ value: PartsPerMillion, to text: inout String) {
+        DecimalText.append(value, scale: Scale.proportion, keepingDecimals: 0, to: &text)
+    }
+
+    /// As `Fen.yuan`.
+    static func appendYuan(_ value: Fen, to text: inout String) {
+        DecimalText.append(value, scale: Scale.amount, keepingDecimals: Scale.amount, to: &text)
     }
 
     static func quantity(_ value: Quantity4) -> String { DecimalText.format(value, trimmingScale: Scale.quantity) }

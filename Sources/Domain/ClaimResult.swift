@@ -141,7 +141,10 @@ extension ClaimResult {
         preselfpayAmt = Yuan(a.preselfpayAmt)
         inscpScpAmt = Yuan(a.inscpScpAmt)
         actPayDedc = Yuan(a.actPayDedc)
-        funds = Dictionary(uniqueKeysWithValues: a.funds.map { ($0.key.rawValue, Yuan($0.value)) })
+        var funds: [String: Yuan] = [:]
+        funds.reserveCapacity(a.funds.count)
+        for (fund, amount) in a.funds { funds[fund.rawValue] = Yuan(amount) }
+        self.funds = funds
         fundPaySumamt = Yuan(a.fundPaySumamt)
         acctPay = Yuan(a.acctPay)
         psnPartAmt = Yuan(a.psnPartAmt)

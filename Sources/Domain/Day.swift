@@ -38,7 +38,25 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public var description: String {
         let c = components
-        return Day.pad(c.year, 4) + "-" + Day.pad(c.month, 2) + "-" + Day.pad(c.day, 2)
+        guard (0...9999).contains(c.year) else {
+            return Day.pad(c.year, 4) + "-" + Day.pad(c.month, 2) + "-" + Day.pad(c.day, 2)
+        }
+        // Every real date: 10 ASCII bytes, written in place (two per claim in the result logs).
+        return String(unsafeUninitializedCapacity: 10) { out in
+            func put(_ value: Int, width: Int, at end: Int) {
+                var value = value
+                for i in stride(from: end - 1, through: end - width, by: -1) {
+                    out[i] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+            }
+            put(c.year, width: 4, at: 4)
+            out[4] = UInt8(ascii: "-")
+            put(c.month, width: 2, at: 7)
+            out[7] = UInt8(ascii: "-")
+            put(c.day, width: 2, at: 10)
+            return 10
+        }
     }
 
     static func pad(_ value: Int, _ width: Int) -> String {

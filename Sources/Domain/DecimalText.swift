@@ -87,26 +87,60 @@ public enum DecimalText {
     /// Formats a scaled integer with exactly `scale` decimals: `format(357566, scale: 2)` is
     /// `"3575.66"`.
     public static func format(_ value: Int64, scale: Int) -> String {
-        let negative = value < 0
-        var digits = String(value.magnitude)
-        if scale > 0 {
-            if digits.count <= scale {
-                digits = String(repeating: "0", count: scale - digits.count + 1) + digits
-            }
-            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale))
-        }
-        return negative ? "-" + digits : digits
+        withDigits(value, scale: scale, keepingDecimals: scale) { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Formats a scaled integer with at most `scale` decimals, trailing zeros dropped
     /// (`format(8750, trimmingScale: 2)` is `"87.5"`): for ratios and prices in prose.
     public static func format(_ value: Int64, trimmingScale scale: Int) -> String {
-        var text = format(value, scale: scale)
-        if scale > 0 {
-            while text.hasSuffix("0") { text.removeLast() }
-            if text.hasSuffix(".") { text.removeLast() }
+        withDigits(value, scale: scale, keepingDecimals: 0) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Appends the text of a scaled integer to `text`: `scale` decimals, of which trailing zeros
+    /// beyond the first `keepingDecimals` are dropped (and the point, when none is left).
+    /// `append(1_500_000, scale: 6, keepingDecimals: 2, to: &s)` appends `"1.50"`.
+    /// Reason details are built with this: no intermediate String on the heap.
+    public static func append(_ value: Int64, scale: Int, keepingDecimals: Int, to text: inout String) {
+        withDigits(value, scale: scale, keepingDecimals: keepingDecimals) { text.append(String(decoding: $0, as: UTF8.self)) }
+    }
+
+    /// The ASCII text of a scaled integer, written right to left into a stack buffer (the
+    /// longest is a sign, 19 digits, a leading zero and a point, whatever the scale up to 18).
+    /// A String of at most 15 ASCII bytes is stored inline, so `body` building one allocates
+    /// nothing.
+    @inline(__always)
+    public static func withDigits<R>(_ value: Int64, scale: Int, keepingDecimals: Int,
+                                     _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        precondition((0...18).contains(scale) && keepingDecimals <= scale, "scale out of range")
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { buffer in
+            var magnitude = value.magnitude
+            var end = buffer.count
+            var start = end
+            func put(_ byte: UInt8) {
+                start -= 1
+                buffer[start] = byte
+            }
+            if scale > 0 {
+                for _ in 0..<scale {
+                    put(UInt8(ascii: "0") + UInt8(magnitude % 10))
+                    magnitude /= 10
+                }
+                // Trailing zeros beyond the decimals to keep go, then the point if bare.
+                var decimals = scale
+                while decimals > keepingDecimals, buffer[end - 1] == UInt8(ascii: "0") {
+                    end -= 1
+                    decimals -= 1
+                }
+                if decimals == 0 { end -= 1 }  // the point is written next, at `end - 1`
+                put(UInt8(ascii: "."))
+            }
+            repeat {
+                put(UInt8(ascii: "0") + UInt8(magnitude % 10))
+                magnitude /= 10
+            } while magnitude > 0
+            if value < 0 { put(UInt8(ascii: "-")) }
+            return body(UnsafeBufferPointer(rebasing: buffer[start..<end]))
         }
-        return text
     }
 }
 

@@ -76,6 +76,20 @@ public enum Masking {
     /// Keeps the first and last characters and stars the rest; short values are starred whole
     /// but for their last character.
     public static func keep(_ value: String, first: Int, last: Int) -> String {
+        // Certnos and card numbers are ASCII: one byte per character, masked without building
+        // an array of Characters. (Below 0x20 is left to the general path: "\r\n" is one
+        // Character of two bytes.)
+        let count = value.utf8.count
+        if count > first + last, value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x80 }) {
+            return String(unsafeUninitializedCapacity: count) { out in
+                var i = 0
+                for b in value.utf8 {
+                    out[i] = i < first || i >= count - last ? b : UInt8(ascii: "*")
+                    i += 1
+                }
+                return count
+            }
+        }
         let chars = Array(value)
         guard chars.count > first + last else {
             return String(repeating: "*", count: max(chars.count - 1, 0)) + String(chars.suffix(1))
