@@ -167,32 +167,39 @@ final class RunExecution {
         // one go. They are decided one by one, in order (each sees the history the previous
         // ones left); their results and JSON lines are then made on both cores, and written
         // in order.
-        var ahead: [(claim: IngestedClaim, offset: Int64)] = []
-        var decided: [DecidedClaim] = []
+        var ahead: [IngestedClaim] = []
+        var offsets: [Int64] = []
         while true {
             ahead.removeAll(keepingCapacity: true)
+            offsets.removeAll(keepingCapacity: true)
             let room = min(runner.config.chunkClaims - chunk.claims.count, Self.readAhead)
             while ahead.count < room, let ingested = try reader.next() {
-                ahead.append((ingested, reader.offset))
+                ahead.append(ingested)
+                offsets.append(reader.offset)
             }
             if ahead.isEmpty { break }
-            try history.prefetch(ahead.map(\.claim))
-            decided.removeAll(keepingCapacity: true)
-            for (n, item) in ahead.enumerated() {
+            try history.prefetch(ahead)
+            let split = (ahead.count + 1) / 2
+            var halves: ([DecidedClaim], [DecidedClaim]) = ([], [])
+            for (n, ingested) in ahead.enumerated() {
                 let setlId = record.id + "-" + pad(record.claimsDone + n + 1, 6)
-                decided.append(try decide(item.claim, setlId: setlId, file: file, history: history, chunk: &chunk))
+                let decided = try decide(ingested, setlId: setlId, file: file, history: history, chunk: &chunk)
+                if n < split { halves.0.append(decided) } else { halves.1.append(decided) }
             }
-            let lines = ResultLines.make(decided, runId: record.id, sourceFile: file.name, reference: runner.reference)
-            for (n, item) in ahead.enumerated() {
-                let (result, json) = lines[n]
+            // From here the decided claims are the workers' alone: they are freed there too.
+            ahead.removeAll(keepingCapacity: true)
+            let lines = ResultLines.make(halves, runId: record.id, sourceFile: file.name, reference: runner.reference)
+            halves = ([], [])
+            for n in offsets.indices {
+                let (json, isRejected) = lines[n]
                 try results.writer.write(json)
-                if result.status == .rejected { try rejected.writer.write(json) }
+                if isRejected { try rejected.writer.write(json) }
                 CrashPoint.reached("claim-written")
-                totals.add(result)
                 record.claimsDone += 1
-                file.nextOffset = item.offset
+                file.nextOffset = offsets[n]
                 file.nextOrdinal += 1
             }
+            totals.add(lines.totals)
             if chunk.claims.count >= runner.config.chunkClaims { try commit() }
         }
         // The last chunk's transaction also marks the file taken (and, for inbox runs, its
@@ -364,56 +371,70 @@ struct DecidedClaim: Sendable {
     }
 }
 
-/// The results of a chunk's decided claims with their JSON lines, made on both cores: pure
-/// work with nothing shared, in two halves, each into its own buffer. The run writes them in
-/// order afterwards, so the logs are the same bytes as a one-core run's.
+/// The JSON lines of a batch of decided claims, and their totals, made on both cores: pure
+/// work with nothing shared, in two halves, each into its own buffer. The run writes the
+/// lines in claim order afterwards, so the logs are the same bytes as a one-core run's, and
+/// adds the totals (sums, so the order of adding does not matter).
 struct ResultLines {
     private let halves: [Half]
     private let split: Int
+    let totals: RunTotals
 
     private struct Half: Sendable {
-        var results: [ClaimResult] = []
         var bytes: [UInt8] = []
         /// Where each claim's line ends in `bytes`.
         var ends: [Int] = []
+        var rejected: [Bool] = []
+        var totals = RunTotals()
     }
 
-    static func make(_ decided: [DecidedClaim], runId: String, sourceFile: String,
+    /// Each half is handed to its worker whole: the worker holds the last reference to those
+    /// claims, so their memory is freed there, not on the deciding thread.
+    private final class Handoff: @unchecked Sendable {
+        // Taken by exactly one worker.
+        var claims: [DecidedClaim]
+        init(_ claims: [DecidedClaim]) { self.claims = claims }
+    }
+
+    static func make(_ decided: consuming ([DecidedClaim], [DecidedClaim]), runId: String, sourceFile: String,
                      reference: ReferenceData) -> ResultLines {
-        let split = (decided.count + 1) / 2
-        let halves = UnsafeMutableBufferPointer<Half>.allocate(capacity: 2)
-        defer { halves.deallocate() }
-        let slots = SendablePointer(halves.baseAddress!)
-        decided.withUnsafeBufferPointer { claims in
-            let input = SendableBuffer(claims)
-            DispatchQueue.concurrentPerform(iterations: 2) { index in
-                let range = index == 0 ? 0..<split : split..<input.buffer.count
-                var half = Half()
-                half.results.reserveCapacity(range.count)
-                half.ends.reserveCapacity(range.count)
-                var json = JSONLineWriter()
-                for i in range {
-                    let result = input.buffer[i].result(runId: runId, sourceFile: sourceFile, reference: reference)
-                    json.bytes.removeAll(keepingCapacity: true)
-                    result.jsonLine(into: &json)
-                    half.bytes.append(contentsOf: json.bytes)
-                    half.ends.append(half.bytes.count)
-                    half.results.append(result)
-                }
-                (slots.pointer + index).initialize(to: half)
+        let split = decided.0.count
+        let handoffs = [Handoff(decided.0), Handoff(decided.1)]
+        decided = ([], [])
+        let slots = UnsafeMutableBufferPointer<Half>.allocate(capacity: 2)
+        defer { slots.deallocate() }
+        let output = SendablePointer(slots.baseAddress!)
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            var claims: [DecidedClaim] = []
+            swap(&claims, &handoffs[index].claims)
+            var half = Half()
+            half.ends.reserveCapacity(claims.count)
+            half.rejected.reserveCapacity(claims.count)
+            var json = JSONLineWriter()
+            for claim in claims {
+                let result = claim.result(runId: runId, sourceFile: sourceFile, reference: reference)
+                json.bytes.removeAll(keepingCapacity: true)
+                result.jsonLine(into: &json)
+                half.bytes.append(contentsOf: json.bytes)
+                half.ends.append(half.bytes.count)
+                half.rejected.append(result.status == .rejected)
+                half.totals.add(result)
             }
+            (output.pointer + index).initialize(to: half)
         }
-        let made = [halves[0], halves[1]]
-        halves.baseAddress!.deinitialize(count: 2)
-        return ResultLines(halves: made, split: split)
+        let made = [slots[0], slots[1]]
+        slots.baseAddress!.deinitialize(count: 2)
+        var totals = made[0].totals
+        totals.add(made[1].totals)
+        return ResultLines(halves: made, split: split, totals: totals)
     }
 
-    /// The result of the chunk's `n`th claim and its JSON line, newline included.
-    subscript(n: Int) -> (ClaimResult, ArraySlice<UInt8>) {
+    /// The JSON line of the batch's `n`th claim, newline included, and whether it was rejected.
+    subscript(n: Int) -> (ArraySlice<UInt8>, Bool) {
         let half = n < split ? halves[0] : halves[1]
         let i = n < split ? n : n - split
         let start = i == 0 ? 0 : half.ends[i - 1]
-        return (half.results[i], half.bytes[start..<half.ends[i]])
+        return (half.bytes[start..<half.ends[i]], half.rejected[i])
     }
 }
 
@@ -422,12 +443,6 @@ struct ResultLines {
 private struct SendablePointer<T>: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<T>
     init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
-}
-
-/// The decided claims, only read by the workers while the array is alive and unchanged.
-private struct SendableBuffer<T>: @unchecked Sendable {
-    let buffer: UnsafeBufferPointer<T>
-    init(_ buffer: UnsafeBufferPointer<T>) { self.buffer = buffer }
 }
 
 /// `FILE.error.json` beside a quarantined submission: file, line and column where known, what

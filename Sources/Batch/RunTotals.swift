@@ -38,6 +38,34 @@ struct RunTotals: Codable {
             rejectedClaimedAmt: Yuan(0), payable: Yuan(0))].add(r, claimed: claimed)
     }
 
+    /// Adds another part of the run's totals (sums and counts: the order of adding does not
+    /// change the result).
+    mutating func add(_ other: RunTotals) {
+        counts.claims += other.counts.claims
+        counts.approved += other.counts.approved
+        counts.rejected += other.counts.rejected
+        counts.rejectedByReason.merge(other.counts.rejectedByReason, uniquingKeysWith: +)
+        counts.reductionsByReason.merge(other.counts.reductionsByReason, uniquingKeysWith: +)
+        let t = other.totals
+        totals.claimedAmt.fen += t.claimedAmt.fen
+        totals.rejectedClaimedAmt.fen += t.rejectedClaimedAmt.fen
+        totals.medfeeSumamt.fen += t.medfeeSumamt.fen
+        totals.fundPaySumamt.fen += t.fundPaySumamt.fen
+        for (fund, amount) in t.funds { totals.funds[fund, default: Yuan(0)].fen += amount.fen }
+        totals.acctPay.fen += t.acctPay.fen
+        totals.psnCashPay.fen += t.psnCashPay.fen
+        totals.payable.fen += t.payable.fen
+        institutions.merge(other.institutions) { mine, theirs in
+            var line = mine
+            line.claims += theirs.claims
+            line.rejected += theirs.rejected
+            line.rejectedClaimedAmt.fen += theirs.rejectedClaimedAmt.fen
+            line.payable.fen += theirs.payable.fen
+            if line.fixmedinsName == nil { line.fixmedinsName = theirs.fixmedinsName }
+            return line
+        }
+    }
+
     func json() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
