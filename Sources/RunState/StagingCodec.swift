@@ -56,8 +56,9 @@ enum StagingCodec {
             let medType = try code(MedType.self), begn = try day(), end = try day()
             let dise = try r.string(), emergency = try r.byte() == 1, invoiceNo = try r.string()
             let invoiceDate = try day(), invoiceAmount = try r.int64()
-            var documents = Set<DocumentCode>()
-            for _ in 0..<(try r.int()) { documents.insert(try code(DocumentCode.self)) }
+            let documentCount = try r.int()
+            var documents = Set<DocumentCode>(minimumCapacity: max(0, documentCount))
+            for _ in 0..<documentCount { documents.insert(try code(DocumentCode.self)) }
             let submitted = try day(), mode = try code(SettlementMode.self)
             let lineCount = try r.int()
             var lines: [FeeLine] = []
@@ -144,6 +145,12 @@ struct ByteReader {
     }
 
     mutating func int64() throws -> Int64 {
+        // Most numbers (counts, lines, serial numbers, small amounts) fit one byte.
+        if position < bytes.count, bytes[position] < 0x80 {
+            let b = Int64(bytes[position])
+            position += 1
+            return (b >> 1) ^ -(b & 1)
+        }
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {

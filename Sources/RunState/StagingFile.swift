@@ -16,12 +16,13 @@ public final class StagingWriter {
     }
 
     public func append(_ claim: IngestedClaim) throws {
+        // The record is built behind a 4-byte gap for its length, then written as one block.
         record.bytes.removeAll(keepingCapacity: true)
+        for _ in 0..<4 { record.byte(0) }
         StagingCodec.encode(claim, into: &record)
-        let length = UInt32(record.bytes.count)
-        try writer.write([UInt8(length & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length >> 16 & 0xFF),
-                          UInt8(length >> 24)])
-        try writer.write(record.bytes)
+        let length = UInt32(record.bytes.count - 4)
+        for i in 0..<4 { record.bytes[i] = UInt8(truncatingIfNeeded: length >> (8 * UInt32(i))) }
+        try record.bytes.withUnsafeBytes { try writer.write($0) }
         count += 1
     }
 

@@ -51,6 +51,14 @@ public final class BufferedFileWriter {
         if buffer.count >= capacity { try flush() }
     }
 
+    /// Bytes in memory, copied as one block: the generic `write` above is not specialised in
+    /// other modules, and would copy through the generic collection interface.
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        buffer.append(contentsOf: bytes)
+        offset += Int64(bytes.count)
+        if buffer.count >= capacity { try flush() }
+    }
+
     public func write(_ text: String) throws {
         var text = text
         try text.withUTF8 { try write($0) }
