@@ -169,6 +169,7 @@ final class RunExecution {
         // in order.
         var ahead: [IngestedClaim] = []
         var offsets: [Int64] = []
+        let lines = ResultLines()
         while true {
             ahead.removeAll(keepingCapacity: true)
             offsets.removeAll(keepingCapacity: true)
@@ -180,16 +181,15 @@ final class RunExecution {
             if ahead.isEmpty { break }
             try history.prefetch(ahead)
             let split = (ahead.count + 1) / 2
-            var halves: ([DecidedClaim], [DecidedClaim]) = ([], [])
+            let halves = (DecidedClaims(), DecidedClaims())
             for (n, ingested) in ahead.enumerated() {
                 let setlId = record.id + "-" + pad(record.claimsDone + n + 1, 6)
                 let decided = try decide(ingested, setlId: setlId, file: file, history: history, chunk: &chunk)
-                if n < split { halves.0.append(decided) } else { halves.1.append(decided) }
+                (n < split ? halves.0 : halves.1).claims.append(decided)
             }
             // From here the decided claims are the workers' alone: they are freed there too.
             ahead.removeAll(keepingCapacity: true)
-            let lines = ResultLines.make(halves, runId: record.id, sourceFile: file.name, reference: runner.reference)
-            halves = ([], [])
+            lines.make(halves, runId: record.id, sourceFile: file.name, reference: runner.reference)
             for n in offsets.indices {
                 let (json, isRejected) = lines[n]
                 try results.writer.write(json)
@@ -371,16 +371,19 @@ struct DecidedClaim: Sendable {
     }
 }
 
+/// Half a batch of decided claims, on its way to the worker that writes their results.
+final class DecidedClaims: @unchecked Sendable {
+    // Filled by the deciding thread, then taken whole by exactly one worker.
+    var claims: [DecidedClaim] = []
+}
+
 /// The JSON lines of a batch of decided claims, and their totals, made on both cores: pure
 /// work with nothing shared, in two halves, each into its own buffer. The run writes the
 /// lines in claim order afterwards, so the logs are the same bytes as a one-core run's, and
-/// adds the totals (sums, so the order of adding does not matter).
-struct ResultLines {
-    private let halves: [Half]
-    private let split: Int
-    let totals: RunTotals
-
-    private struct Half: Sendable {
+/// adds the totals (sums, so the order of adding does not matter). One instance serves a
+/// whole file, batch after batch: its buffers keep their capacity.
+final class ResultLines {
+    private struct Half {
         var bytes: [UInt8] = []
         /// Where each claim's line ends in `bytes`.
         var ends: [Int] = []
@@ -388,53 +391,57 @@ struct ResultLines {
         var totals = RunTotals()
     }
 
-    /// Each half is handed to its worker whole: the worker holds the last reference to those
-    /// claims, so their memory is freed there, not on the deciding thread.
-    private final class Handoff: @unchecked Sendable {
-        // Taken by exactly one worker.
-        var claims: [DecidedClaim]
-        init(_ claims: [DecidedClaim]) { self.claims = claims }
+    /// Two halves in memory the workers write in place, each only its own.
+    private let halves: UnsafeMutableBufferPointer<Half>
+    private var split = 0
+    private(set) var totals = RunTotals()
+
+    init() {
+        halves = .allocate(capacity: 2)
+        halves.initialize(repeating: Half())
     }
 
-    static func make(_ decided: consuming ([DecidedClaim], [DecidedClaim]), runId: String, sourceFile: String,
-                     reference: ReferenceData) -> ResultLines {
-        let split = decided.0.count
-        let handoffs = [Handoff(decided.0), Handoff(decided.1)]
-        decided = ([], [])
-        let slots = UnsafeMutableBufferPointer<Half>.allocate(capacity: 2)
-        defer { slots.deallocate() }
-        let output = SendablePointer(slots.baseAddress!)
+    deinit {
+        halves.baseAddress!.deinitialize(count: 2)
+        halves.deallocate()
+    }
+
+    /// Each half is taken by its worker whole: the worker then holds the last reference to
+    /// those claims, so their memory is freed there, not on the deciding thread.
+    func make(_ decided: (DecidedClaims, DecidedClaims), runId: String, sourceFile: String,
+              reference: ReferenceData) {
+        split = decided.0.claims.count
+        let handoffs = [decided.0, decided.1]
+        let output = SendablePointer(halves.baseAddress!)
         DispatchQueue.concurrentPerform(iterations: 2) { index in
             var claims: [DecidedClaim] = []
             swap(&claims, &handoffs[index].claims)
-            var half = Half()
-            half.ends.reserveCapacity(claims.count)
-            half.rejected.reserveCapacity(claims.count)
+            let half = output.pointer + index
+            half.pointee.bytes.removeAll(keepingCapacity: true)
+            half.pointee.ends.removeAll(keepingCapacity: true)
+            half.pointee.rejected.removeAll(keepingCapacity: true)
+            half.pointee.totals = RunTotals()
             var json = JSONLineWriter()
             for claim in claims {
                 let result = claim.result(runId: runId, sourceFile: sourceFile, reference: reference)
                 json.bytes.removeAll(keepingCapacity: true)
                 result.jsonLine(into: &json)
-                half.bytes.append(contentsOf: json.bytes)
-                half.ends.append(half.bytes.count)
-                half.rejected.append(result.status == .rejected)
-                half.totals.add(result)
+                half.pointee.bytes.append(contentsOf: json.bytes)
+                half.pointee.ends.append(half.pointee.bytes.count)
+                half.pointee.rejected.append(result.status == .rejected)
+                half.pointee.totals.add(result)
             }
-            (output.pointer + index).initialize(to: half)
         }
-        let made = [slots[0], slots[1]]
-        slots.baseAddress!.deinitialize(count: 2)
-        var totals = made[0].totals
-        totals.add(made[1].totals)
-        return ResultLines(halves: made, split: split, totals: totals)
+        totals = halves[0].totals
+        totals.add(halves[1].totals)
     }
 
     /// The JSON line of the batch's `n`th claim, newline included, and whether it was rejected.
     subscript(n: Int) -> (ArraySlice<UInt8>, Bool) {
-        let half = n < split ? halves[0] : halves[1]
+        let half = n < split ? 0 : 1
         let i = n < split ? n : n - split
-        let start = i == 0 ? 0 : half.ends[i - 1]
-        return (half.bytes[start..<half.ends[i]], half.rejected[i])
+        let start = i == 0 ? 0 : halves[half].ends[i - 1]
+        return (halves[half].bytes[start..<halves[half].ends[i]], halves[half].rejected[i])
     }
 }
 
