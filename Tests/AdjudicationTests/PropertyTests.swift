@@ -3,7 +3,7 @@ import Domain
 @testable import Adjudication
 
 /// SplitMix64: a small seeded generator, so every run sees the same claims.
-private struct SplitMix64: RandomNumberGenerator {
+struct SplitMix64: RandomNumberGenerator {
     var state: UInt64
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
@@ -18,7 +18,8 @@ private let codes = [Code.drugA, Code.drugB, Code.service, Code.selfPay, Code.un
                      Code.restricted, Code.expired, Code.provincial, Code.otherProvince, Code.drugBCapped]
 private let hospitals = [Example.hospital, "H13010200001", "H44010400001"]
 
-private func randomClaim(_ g: inout SplitMix64) -> (Claim, ClaimHistory, ReferenceData) {
+/// A random claim of the example person, with a random history and reference (also used by PriceSplitTests).
+func randomClaim(_ g: inout SplitMix64) -> (Claim, ClaimHistory, ReferenceData) {
     var lines: [FeeLine] = []
     let count = Int.random(in: 1...25, using: &g)
     for sn in 1...count {
