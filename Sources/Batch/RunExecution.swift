@@ -180,11 +180,18 @@ final class RunExecution {
             }
             if ahead.isEmpty { break }
             try history.prefetch(ahead)
+            // The fee lines need no history: they are priced on both cores first.
+            let adjudicator = runner.adjudicator
+            let priced = ahead.mapOnBothCores { ingested -> PricedClaim? in
+                guard case .valid(let claim) = ingested else { return nil }
+                return adjudicator.price(claim)
+            }
             let split = (ahead.count + 1) / 2
             let halves = (DecidedClaims(), DecidedClaims())
             for (n, ingested) in ahead.enumerated() {
                 let setlId = record.id + "-" + pad(record.claimsDone + n + 1, 6)
-                let decided = try decide(ingested, setlId: setlId, file: file, history: history, chunk: &chunk)
+                let decided = try decide(ingested, priced: priced[n], setlId: setlId, file: file, history: history,
+                                         chunk: &chunk)
                 (n < split ? halves.0 : halves.1).claims.append(decided)
             }
             // From here the decided claims are the workers' alone: they are freed there too.
@@ -213,8 +220,8 @@ final class RunExecution {
     }
 
     /// Adjudicates one staged claim against the history, and queues what it changes.
-    func decide(_ ingested: IngestedClaim, setlId: String, file: RunFileRecord, history: HistoryCache,
-                chunk: inout ChunkCommit) throws -> DecidedClaim {
+    func decide(_ ingested: IngestedClaim, priced: PricedClaim?, setlId: String, file: RunFileRecord,
+                history: HistoryCache, chunk: inout ChunkCommit) throws -> DecidedClaim {
         func keep(ordinal: Int, fixmedinsCode: String?, mdtrtId: String?, invoiceNo: String?, psnNo: String?,
                   status: ClaimStatus, reason: ReasonCode?, payable: Fen, payee: Payee?) {
             let claimRecord = ClaimRecord(
@@ -238,7 +245,8 @@ final class RunExecution {
                 approvedStays: claim.medType == .inpatient ? try history.stays(psnNo: claim.psnNo) : [],
                 year: try history.accumulators(psnNo: claim.psnNo, year: year) ?? .empty,
                 accountBalance: try history.accountBalance(psnNo: claim.psnNo))
-            let decision = runner.adjudicator.adjudicate(claim, history: past)
+            let decision = runner.adjudicator.adjudicate(claim, priced: priced ?? runner.adjudicator.price(claim),
+                                                         history: past)
             let earlier = try history.supersededResult(fixmedinsCode: claim.fixmedinsCode, mdtrtId: claim.mdtrtId)
             keep(ordinal: claim.ordinal, fixmedinsCode: claim.fixmedinsCode, mdtrtId: claim.mdtrtId,
                  invoiceNo: claim.invoiceNo, psnNo: claim.psnNo, status: decision.status,
@@ -443,6 +451,32 @@ final class ResultLines {
         let start = i == 0 ? 0 : halves[half].ends[i - 1]
         return (halves[half].bytes[start..<halves[half].ends[i]], halves[half].rejected[i])
     }
+}
+
+extension Array where Element: Sendable {
+    /// `transform` applied to every element on both cores, in two halves; the results in the
+    /// order of the elements. For pure work only: the halves run at the same time.
+    func mapOnBothCores<Result>(_ transform: @Sendable (Element) -> Result) -> [Result] {
+        let split = (count + 1) / 2
+        return withUnsafeBufferPointer { input in
+            let source = SendableBuffer(input)
+            return [Result](unsafeUninitializedCapacity: count) { output, initialized in
+                let target = SendablePointer(output.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: 2) { half in
+                    for i in half == 0 ? 0..<split : split..<source.buffer.count {
+                        (target.pointer + i).initialize(to: transform(source.buffer[i]))
+                    }
+                }
+                initialized = source.buffer.count
+            }
+        }
+    }
+}
+
+/// Elements only read by the workers while the array is alive and unchanged.
+private struct SendableBuffer<T>: @unchecked Sendable {
+    let buffer: UnsafeBufferPointer<T>
+    init(_ buffer: UnsafeBufferPointer<T>) { self.buffer = buffer }
 }
 
 /// Each of the two workers writes only its own slot, and the slots are read after both have
