@@ -167,18 +167,22 @@ final class RunExecution {
         // one go. They are decided one by one, in order (each sees the history the previous
         // ones left); their results and JSON lines are then made on both cores, and written
         // in order.
-        var ahead: [IngestedClaim] = []
+        var records: [[UInt8]] = []
         var offsets: [Int64] = []
         let lines = ResultLines()
         while true {
-            ahead.removeAll(keepingCapacity: true)
+            records.removeAll(keepingCapacity: true)
             offsets.removeAll(keepingCapacity: true)
             let room = min(runner.config.chunkClaims - chunk.claims.count, Self.readAhead)
-            while ahead.count < room, let ingested = try reader.next() {
-                ahead.append(ingested)
+            while records.count < room, let record = try reader.nextRecord() {
+                records.append(record)
                 offsets.append(reader.offset)
             }
-            if ahead.isEmpty { break }
+            if records.isEmpty { break }
+            // Staged records are read in order and decoded on both cores.
+            var ahead = try records.mapOnBothCores { record in
+                Result { try StagingReader.decode(record: record) }
+            }.map { try $0.get() }
             try history.prefetch(ahead)
             // The fee lines need no history: they are priced on both cores first.
             let adjudicator = runner.adjudicator

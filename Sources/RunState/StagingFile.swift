@@ -76,6 +76,32 @@ public final class StagingReader {
         return true
     }
 
+    /// The next record's bytes, not yet decoded (`decode(record:)`): a run decodes a batch of
+    /// them on both cores.
+    public func nextRecord() throws -> [UInt8]? {
+        guard try fill(4) else {
+            if bufferEnd > bufferStart { throw StagingCodec.Corrupt() }
+            return nil
+        }
+        let length = buffer.withUnsafeBufferPointer { b in
+            Int(b[bufferStart]) | Int(b[bufferStart + 1]) << 8 | Int(b[bufferStart + 2]) << 16
+                | Int(b[bufferStart + 3]) << 24
+        }
+        guard try fill(4 + length) else { throw StagingCodec.Corrupt() }
+        let record = Array(buffer[(bufferStart + 4)..<(bufferStart + 4 + length)])
+        bufferStart += 4 + length
+        offset += Int64(4 + length)
+        return record
+    }
+
+    /// A claim from the bytes `nextRecord()` returned.
+    public static func decode(record: [UInt8]) throws -> IngestedClaim {
+        try record.withUnsafeBufferPointer { bytes in
+            var reader = ByteReader(bytes)
+            return try StagingCodec.decode(&reader)
+        }
+    }
+
     public func next() throws -> IngestedClaim? {
         guard try fill(4) else {
             if bufferEnd > bufferStart { throw StagingCodec.Corrupt() }

@@ -279,7 +279,7 @@ public final class StateStore: @unchecked Sendable {
     }
 
     /// SQLite allows 32,766 bound variables; batches stay far below.
-    static let batch = 500
+    static let batch = 512
 
     public func history(_ keys: HistoryKeys) throws -> HistoryRows {
         var rows = HistoryRows()
@@ -291,7 +291,7 @@ public final class StateStore: @unchecked Sendable {
                 for part in numbers.chunked(Self.batch) {
                     let sql = "SELECT invoice_no, setl_id FROM approved_invoice WHERE fixmedins_code = ? AND invoice_no IN "
                         + Self.placeholders(part.count)
-                    let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments([code] + part))
+                    let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments([code as String?] + Self.padded(part)))
                     while let row = try cursor.next() {
                         rows.invoices[PairKey(code, row[0])] = row[1]
                     }
@@ -302,7 +302,7 @@ public final class StateStore: @unchecked Sendable {
                     // rowid order: the last row of a visit is its latest result.
                     let sql = "SELECT mdtrt_id, setl_id, status FROM claim WHERE fixmedins_code = ? AND mdtrt_id IN "
                         + Self.placeholders(part.count) + " ORDER BY rowid"
-                    let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments([code] + part))
+                    let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments([code as String?] + Self.padded(part)))
                     while let row = try cursor.next() {
                         rows.visits[PairKey(code, row[0])] = (row[1], ClaimStatus(rawValue: row[2]) ?? .rejected)
                     }
@@ -311,7 +311,7 @@ public final class StateStore: @unchecked Sendable {
             for part in Self.unique(keys.stayPersons).chunked(Self.batch) {
                 let sql = "SELECT psn_no, begndate, enddate, setl_id FROM stay WHERE psn_no IN "
                     + Self.placeholders(part.count) + " ORDER BY psn_no, begndate, setl_id"
-                let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(part))
+                let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(Self.padded(part)))
                 while let row = try cursor.next() {
                     rows.stays[row[0], default: []].append(
                         ApprovedStay(setlId: row[3], begndate: Day(ordinal: row[1]), enddate: Day(ordinal: row[2])))
@@ -320,7 +320,7 @@ public final class StateStore: @unchecked Sendable {
             let wantedYears = Set(keys.years)
             for part in Self.unique(keys.years.map(\.psnNo)).chunked(Self.batch) {
                 let sql = "SELECT psn_no, year, value FROM accumulator WHERE psn_no IN " + Self.placeholders(part.count)
-                let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(part))
+                let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(Self.padded(part)))
                 while let row = try cursor.next() {
                     let key = PersonYear(psnNo: row[0], year: row[1])
                     if wantedYears.contains(key) { rows.years[key] = try AccumulatorText.decode(row[2]) }
@@ -328,15 +328,28 @@ public final class StateStore: @unchecked Sendable {
             }
             for part in Self.unique(keys.balancePersons).chunked(Self.batch) {
                 let sql = "SELECT psn_no, balance FROM account WHERE psn_no IN " + Self.placeholders(part.count)
-                let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(part))
+                let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(Self.padded(part)))
                 while let row = try cursor.next() { rows.balances[row[0]] = row[1] }
             }
         }
         return rows
     }
 
+    /// An IN list for `count` values, rounded up to a power of two, so that each query has a
+    /// handful of SQL texts whose prepared statements are reused; `padded` fills the list up
+    /// with NULLs, which match nothing.
     static func placeholders(_ count: Int) -> String {
-        "(" + Array(repeating: "?", count: count).joined(separator: ",") + ")"
+        "(" + Array(repeating: "?", count: listLength(count)).joined(separator: ",") + ")"
+    }
+
+    static func listLength(_ count: Int) -> Int {
+        var length = 1
+        while length < count { length *= 2 }
+        return length
+    }
+
+    static func padded(_ values: some Collection<String>) -> [String?] {
+        values.map { Optional($0) } + Array(repeating: nil, count: listLength(values.count) - values.count)
     }
 
     static func unique(_ values: [String]) -> [String] {
