@@ -447,15 +447,13 @@ public final class StateStore: @unchecked Sendable {
                     SELECT printf('%s-T%06d', ?1, seq), ?1, seq, payee_kind, payee_id, amount, claims FROM (
                         SELECT ROW_NUMBER() OVER (ORDER BY payee_kind, payee_id) AS seq, payee_kind, payee_id,
                                SUM(payable) AS amount, COUNT(*) AS claims
-                        FROM claim WHERE run_id = ?1 AND payable > 0 AND transfer_id IS NULL
+                        FROM claim WHERE run_id = ?1 AND payable > 0
                         GROUP BY payee_kind, payee_id)
                     """, arguments: [runId])
-                try db.execute(sql: """
-                    UPDATE claim SET transfer_id = (
-                        SELECT end_to_end_id FROM transfer t
-                        WHERE t.run_id = claim.run_id AND t.payee_kind = claim.payee_kind AND t.payee_id = claim.payee_id)
-                    WHERE run_id = ? AND payable > 0 AND transfer_id IS NULL
-                    """, arguments: [runId])
+                // A claim's transfer is its run's transfer to its payee (unique per run and
+                // payee): it is found by that join, not written into each claim row, which
+                // cost more than the rest of the ledger (issue 7). `claim.transfer_id` stays
+                // empty.
             }
             return try Self.transferTotals(runId: runId, db)
         }
@@ -477,11 +475,16 @@ public final class StateStore: @unchecked Sendable {
     public func forEachTransfer(runId: String, setlIdLimit: Int,
                                 _ body: (TransferRecord, Payee, [String]) throws -> Void) throws {
         try db.read { db in
+            // Transfers are numbered in payee order (assignTransfers), so payee order is
+            // transfer order; it is also the order of the claim_run_payee index, which then
+            // needs no sort.
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT t.end_to_end_id, t.seq, t.payee_kind, t.payee_id, t.amount, t.claims, t.released,
                        c.setl_id, c.payee_name, c.payee_account, c.payee_bank_name, c.payee_bank_code
-                FROM transfer t JOIN claim c ON c.transfer_id = t.end_to_end_id
-                WHERE t.run_id = ? ORDER BY t.seq, c.rowid
+                FROM claim c JOIN transfer t
+                    ON t.run_id = c.run_id AND t.payee_kind = c.payee_kind AND t.payee_id = c.payee_id
+                WHERE c.run_id = ? AND c.payable > 0
+                ORDER BY c.payee_kind, c.payee_id, c.rowid
                 """, arguments: [runId])
             // Columns by position, and a transfer's payee read once, from its first row: the
             // other rows of the transfer only add a settlement id (issue 7).
