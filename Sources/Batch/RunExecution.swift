@@ -146,18 +146,42 @@ final class RunExecution {
         let history = HistoryCache(store: store)
         var chunk = ChunkCommit(file: file, run: record)
 
+        // A chunk's checkpoint runs on a thread of its own while the next batch is read,
+        // decoded and priced (none of which touches the state). It is waited for before the
+        // next batch reads the state: checkpoints stay in order, and the cache is dropped only
+        // when everything in it is committed.
+        var committing: InFlight?
+        // Leaving early (an error): the checkpoint in flight still ends before anything else
+        // touches the state.
+        defer { try? committing?.wait() }
+
+        func awaitCommit() throws {
+            guard let inFlight = committing else { return }
+            committing = nil
+            try inFlight.wait()
+            CrashPoint.reached("chunk-committed")
+            history.committed()
+        }
+
         func commit() throws {
-            try results.writer.sync()
-            try rejected.writer.sync()
+            try awaitCommit()
+            // The logs' bytes go to the OS now; the checkpoint thread makes them durable
+            // before it commits the lengths that count them.
+            try results.writer.flush()
+            try rejected.writer.flush()
             record.resultsBytes = results.writer.offset
             record.rejectedBytes = rejected.writer.offset
             record.totalsJSON = try totals.json()
             chunk.file = file
             chunk.run = record
             CrashPoint.reached("chunk-written")
-            try store.commit(chunk)
-            CrashPoint.reached("chunk-committed")
-            history.committed()
+            let (store, work) = (store, chunk)
+            let logs = (results.writer.durability, rejected.writer.durability)
+            committing = InFlight {
+                try logs.0.sync()
+                try logs.1.sync()
+                try store.commit(work)
+            }
             chunk = ChunkCommit(file: file, run: record)
             runner.progress?.show("[\(record.id)] \(file.name) (\(file.position + 1)/\(fileCount)): "
                                   + "\(file.nextOrdinal)/\(file.claims) claims")
@@ -183,13 +207,14 @@ final class RunExecution {
             var ahead = try records.mapOnBothCores { record in
                 Result { try StagingReader.decode(record: record) }
             }.map { try $0.get() }
-            try history.prefetch(ahead)
             // The fee lines need no history: they are priced on both cores first.
             let adjudicator = runner.adjudicator
             let priced = ahead.mapOnBothCores { ingested -> PricedClaim? in
                 guard case .valid(let claim) = ingested else { return nil }
                 return adjudicator.price(claim)
             }
+            try awaitCommit()
+            try history.prefetch(ahead)
             let split = (ahead.count + 1) / 2
             let halves = (DecidedClaims(), DecidedClaims())
             for (n, ingested) in ahead.enumerated() {
@@ -218,6 +243,7 @@ final class RunExecution {
         file.outcome = .taken
         chunk.rememberContent = record.kind == .run
         try commit()
+        try awaitCommit()
         try? FileManager.default.removeItem(atPath: stagingPath(file))
         log.info("submission adjudicated", metadata: ["file": .string(file.name), "claims": "\(file.claims)"])
         return file
@@ -380,6 +406,26 @@ struct DecidedClaim: Sendable {
             return ClaimResult(runId: runId, setlId: setlId, claim: claim, sourceFile: sourceFile,
                                decision: decision!, reference: reference, supersedes: supersedes)
         }
+    }
+}
+
+/// Work running on a thread of its own; `wait()` returns when it is done, or throws its error.
+final class InFlight: @unchecked Sendable {
+    // Written once by the thread before `done` is signalled, read only after waiting on it.
+    private var failure: Error?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ work: @escaping @Sendable () throws -> Void) {
+        let thread = Thread { [self] in
+            do { try work() } catch { failure = error }
+            done.signal()
+        }
+        thread.start()
+    }
+
+    func wait() throws {
+        done.wait()
+        if let failure { throw failure }
     }
 }
 

@@ -80,6 +80,20 @@ public final class BufferedFileWriter {
     }
 
     /// Flushes and asks the kernel to put the bytes on disk.
+    /// Makes durable, from any thread, what was flushed before it is called: it touches only
+    /// the descriptor, so the writer may go on buffering meanwhile (a run syncs its result logs
+    /// beside the checkpoint that records their length).
+    public var durability: Durability { Durability(descriptor: descriptor, path: path) }
+
+    public struct Durability: Sendable {
+        let descriptor: Int32
+        let path: String
+
+        public func sync() throws {
+            guard fsync(descriptor) == 0 else { throw FileError(path: path, operation: "fsync", errno: errno) }
+        }
+    }
+
     public func sync() throws {
         try flush()
         guard fsync(descriptor) == 0 else { throw FileError(path: path, operation: "fsync", errno: errno) }
