@@ -152,7 +152,7 @@ public struct MedclaimsConfig: Sendable {
                 maxFileBytes = Int64(n) << 20
             }
         }
-        var chunkClaims = 1000
+        var chunkClaims = 2000
         if let r = root["run"] {
             guard let m = r.mapping else { throw fail("run", "expected a mapping") }
             try checkKeys(m, allowed: ["chunk_claims"], at: "run.", fail: fail)
