@@ -180,13 +180,13 @@ public struct FacilityStandards: Sendable {
 /// Everything the adjudication reads besides the claim and the accumulators.
 public struct ReferenceData: Sendable {
     public var policy: Policy
-    public var persons: [String: Person]
+    public var persons: Roster
     public var filings: [String: [Filing]]
     public var institutions: [String: Institution]
     public var catalogues: Catalogues
     public var facilityStandards: FacilityStandards
 
-    public init(policy: Policy, persons: [String: Person], filings: [String: [Filing]],
+    public init(policy: Policy, persons: Roster, filings: [String: [Filing]],
                 institutions: [String: Institution], catalogues: Catalogues, facilityStandards: FacilityStandards) {
         self.policy = policy
         self.persons = persons

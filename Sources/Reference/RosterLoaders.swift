@@ -2,16 +2,20 @@ import Domain
 
 /// `insured.csv`, `filings.csv`, `institutions.csv` (data.md, "Reference data").
 enum RosterLoaders {
-    static func persons(path: String, file: String) throws -> [String: Person] {
+    static func persons(path: String, file: String) throws -> Roster {
         let table = try CSVTable(path: path, file: file, required: [
             "psn_no", "psn_name", "certno", "insutype", "insu_admdvs", "psn_type", "coverage_begin",
             "coverage_end", "status", "acct_balc", "bank_acct", "bank_name", "bank_code",
         ])
-        var persons: [String: Person] = [:]
-        var firstLine: [String: Int] = [:]
+        var persons = Roster()
+        // Where each psn_no was first seen, for the message about a repeated one: kept as
+        // the line numbers in roster order (an array, not one more map of Strings).
+        var lines: [Int] = []
         while let row = try table.next() {
             let psnNo = try row.required("psn_no")
-            if let earlier = firstLine[psnNo] {
+            if persons.contains(psnNo) {
+                // Only on this error path is the roster read back to find the first line.
+                let earlier = persons.values.firstIndex { $0.psnNo == psnNo }.map { lines[$0] } ?? 0
                 throw row.fail("psn_no", "psn_no \(psnNo) appears twice (first on line \(earlier))")
             }
             let certno = try row.required("certno")
@@ -30,7 +34,7 @@ enum RosterLoaders {
             if BankCard.isValid(bankAcct) {
                 bankCode = try row.digits("bank_code", counts: 12...12)
             }
-            persons[psnNo] = Person(
+            let person = Person(
                 psnNo: psnNo, psnName: try row.required("psn_name"), certno: certno,
                 insutype: try row.code("insutype", Insutype.self, expected: "310, 390"),
                 insuAdmdvs: try row.digits("insu_admdvs", counts: 6...6), psnType: psnType,
@@ -38,18 +42,19 @@ enum RosterLoaders {
                 status: try row.code("status", CoverageStatus.self, expected: "active, suspended"),
                 accountBalance: try row.decimal("acct_balc", scale: Scale.amount),
                 bankAccount: bankAcct, bankName: row.text("bank_name"), bankCode: bankCode)
-            firstLine[psnNo] = row.line
+            persons.insert(person)
+            lines.append(row.line)
         }
         return persons
     }
 
-    static func filings(path: String, file: String, persons: [String: Person]) throws -> [String: [Filing]] {
+    static func filings(path: String, file: String, persons: Roster) throws -> [String: [Filing]] {
         let table = try CSVTable(path: path, file: file,
                                  required: ["psn_no", "category", "dest_admdvs", "begndate", "enddate"])
         var filings: [String: [Filing]] = [:]
         while let row = try table.next() {
             let psnNo = try row.required("psn_no")
-            guard persons[psnNo] != nil else { throw row.fail("psn_no", "psn_no \(psnNo) is not on the roster") }
+            guard persons.contains(psnNo) else { throw row.fail("psn_no", "psn_no \(psnNo) is not on the roster") }
             let dest = try row.digits("dest_admdvs", counts: 2...6)
             guard [2, 4, 6].contains(dest.utf8.count) else {
                 throw row.fail("dest_admdvs", "dest_admdvs '\(dest)' is not a 2-, 4- or 6-digit division prefix")

@@ -133,7 +133,7 @@ enum Example {
                                                       period: Period(begin: day("2025-01-01"), end: nil))],
                           policy: Policy = policy) -> ReferenceData {
         ReferenceData(
-            policy: policy, persons: Dictionary(uniqueKeysWithValues: persons.map { ($0.psnNo, $0) }),
+            policy: policy, persons: Roster(persons),
             filings: Dictionary(grouping: filings, by: \.psnNo), institutions: institutions, catalogues: catalogues,
             facilityStandards: FacilityStandards(caps: [Code.bed: [.three: micro("60.00"), .two: micro("45.00")]]))
     }
