@@ -13,6 +13,13 @@ struct Medclaims: ParsableCommand {
 
     /// ArgumentParser exits 64 on a usage error; medclaims promises 2 (README.md, "Exit codes").
     static func main() {
+        #if canImport(Glibc)
+        // Blocks of 256 KiB and more (result buffers, read-ahead batches) are mapped and given
+        // back on free. glibc's default raises that threshold as big blocks come and go, and
+        // then keeps them in its arenas, where they fragment: measured on 100,000 claims, peak
+        // RSS 169 → 150 MB, and less time in malloc's consolidation (issue 7).
+        _ = glibcMallopt(glibcMmapThreshold, 256 << 10)
+        #endif
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -35,3 +42,9 @@ enum ExitCodes {
     /// Another run holds the workspace lock (EX_TEMPFAIL): cron retries later.
     static let locked: Int32 = 75
 }
+
+#if canImport(Glibc)
+// glibc's `mallopt` and `M_MMAP_THRESHOLD` (malloc.h, which the Glibc module does not export).
+@_silgen_name("mallopt") private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+private let glibcMmapThreshold: Int32 = -3
+#endif
