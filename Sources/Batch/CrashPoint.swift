@@ -14,7 +14,8 @@ enum CrashPoint {
     }()
     private nonisolated(unsafe) static var hits = 0
 
-    /// Runs only on the batch run's single thread.
+    /// Reached from the run's main thread and from the staging thread; each point is reached
+    /// from one of them only, so the count of the one point a test names is kept by one thread.
     static func reached(_ name: String) {
         guard let target, target.name == name else { return }
         hits += 1

@@ -70,11 +70,16 @@ public struct Roster: Sendable {
     }
 
     private func keyMatches(_ key: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
-        let length = Int(bytes[offset]) | Int(bytes[offset + 1]) << 8
+        let length = fieldLength(at: offset)
         guard length == key.count else { return false }
         return bytes.withUnsafeBufferPointer { all in
-            key.elementsEqual(UnsafeBufferPointer(rebasing: all[(offset + 2)..<(offset + 2 + length)]))
+            key.elementsEqual(UnsafeBufferPointer(rebasing: all[(offset + 4)..<(offset + 4 + length)]))
         }
+    }
+
+    /// Each text field is its length in 4 bytes (little-endian), then its UTF-8 bytes.
+    private func fieldLength(at offset: Int) -> Int {
+        Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 | Int(bytes[offset + 2]) << 16 | Int(bytes[offset + 3]) << 24
     }
 
     private mutating func grow() {
@@ -83,8 +88,8 @@ public struct Roster: Sendable {
         var offset = 0
         while offset < bytes.count {
             var hasher = Hasher()
-            let length = Int(bytes[offset]) | Int(bytes[offset + 1]) << 8
-            bytes.withUnsafeBytes { hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: $0[(offset + 2)..<(offset + 2 + length)])) }
+            let length = fieldLength(at: offset)
+            bytes.withUnsafeBytes { hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: $0[(offset + 4)..<(offset + 4 + length)])) }
             var slot = hasher.finalize() & mask
             while larger[slot] != 0 { slot = (slot + 1) & mask }
             larger[slot] = offset + 1
@@ -110,9 +115,8 @@ public struct Roster: Sendable {
 
     private mutating func appendText(_ text: String) {
         let utf8 = text.utf8
-        precondition(utf8.count <= Int(UInt16.max), "a roster field of \(utf8.count) bytes")
-        bytes.append(UInt8(truncatingIfNeeded: utf8.count))
-        bytes.append(UInt8(truncatingIfNeeded: utf8.count >> 8))
+        precondition(utf8.count <= Int(UInt32.max), "a roster field of \(utf8.count) bytes")
+        for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: utf8.count >> shift)) }
         bytes.append(contentsOf: utf8)
     }
 
@@ -123,16 +127,16 @@ public struct Roster: Sendable {
     /// Where the record at `offset` ends.
     private func end(of offset: Int) -> Int {
         var position = offset
-        for _ in 0...Self.textFields { position += 2 + (Int(bytes[position]) | Int(bytes[position + 1]) << 8) }
+        for _ in 0...Self.textFields { position += 4 + fieldLength(at: position) }
         return position + 3 * 8
     }
 
     private func decode(at offset: Int) -> Person {
         var position = offset
         func text() -> String {
-            let length = Int(bytes[position]) | Int(bytes[position + 1]) << 8
-            defer { position += 2 + length }
-            return String(decoding: bytes[(position + 2)..<(position + 2 + length)], as: UTF8.self)
+            let length = fieldLength(at: position)
+            defer { position += 4 + length }
+            return String(decoding: bytes[(position + 4)..<(position + 4 + length)], as: UTF8.self)
         }
         func integer() -> Int64 {
             var value: UInt64 = 0

@@ -61,6 +61,7 @@ public enum PaymentSchema {
             return xmlSchemaValidateFile(context, path, 0)
         }
         if result < 0 && collector.errors.isEmpty {
+            _ = reconciliation.value  // never leave it reading a file the caller will remove
             throw PaymentSchemaError(message: "libxml2 failed internally while validating \(path)")
         }
         var errors = collector.errors

@@ -21,22 +21,32 @@ struct FastInsert {
     mutating func bind(_ text: String?) {
         index += 1
         guard var text else {
-            sqlite3_bind_null(statement.sqliteStatement, index)
+            check(sqlite3_bind_null(statement.sqliteStatement, index))
             return
         }
+        // An empty String may have no buffer: SQLite would take a null pointer for NULL, so
+        // the empty text is bound from a literal.
         text.withUTF8 { utf8 in
-            _ = sqlite3_bind_text(statement.sqliteStatement, index, utf8.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) },
-                                  CInt(utf8.count), Self.transient)
+            check(utf8.count == 0
+                ? sqlite3_bind_text(statement.sqliteStatement, index, "", 0, Self.transient)
+                : sqlite3_bind_text(statement.sqliteStatement, index,
+                                    UnsafeRawPointer(utf8.baseAddress!).assumingMemoryBound(to: CChar.self),
+                                    CInt(utf8.count), Self.transient))
         }
     }
 
     mutating func bind(_ value: Int64?) {
         index += 1
         if let value {
-            sqlite3_bind_int64(statement.sqliteStatement, index, value)
+            check(sqlite3_bind_int64(statement.sqliteStatement, index, value))
         } else {
-            sqlite3_bind_null(statement.sqliteStatement, index)
+            check(sqlite3_bind_null(statement.sqliteStatement, index))
         }
+    }
+
+    /// A failed bind means a bug here (a wrong index): never run the row with a stale value.
+    private func check(_ code: CInt) {
+        precondition(code == SQLITE_OK, "sqlite3_bind failed (\(code)) for parameter \(index)")
     }
 
     mutating func bind(_ value: Int) { bind(Int64(value)) }
@@ -45,6 +55,7 @@ struct FastInsert {
     mutating func run() throws {
         defer {
             sqlite3_reset(statement.sqliteStatement)
+            sqlite3_clear_bindings(statement.sqliteStatement)
             index = 0
         }
         precondition(index == sqlite3_bind_parameter_count(statement.sqliteStatement), "every parameter is bound")

@@ -176,7 +176,9 @@ public struct TransferRecord: Sendable, Hashable {
 }
 
 /// Two strings that identify a row together, such as (fixmedins_code, invoice_no): a key
-/// without building a joined string per lookup.
+/// without building a joined string per lookup. Equal when their UTF-8 bytes are, as in
+/// SQLite: Swift Strings would also equate canonically equivalent spellings (a composed and a
+/// decomposed accent), and the cache must never answer for a row SQLite would not find.
 public struct PairKey: Hashable, Sendable {
     public var first: String
     public var second: String
@@ -184,6 +186,16 @@ public struct PairKey: Hashable, Sendable {
     public init(_ first: String, _ second: String) {
         self.first = first
         self.second = second
+    }
+
+    public static func == (a: PairKey, b: PairKey) -> Bool {
+        a.first.utf8.elementsEqual(b.first.utf8) && a.second.utf8.elementsEqual(b.second.utf8)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for byte in first.utf8 { hasher.combine(byte) }
+        hasher.combine(0xFF as UInt8)  // never in UTF-8: where the first ends
+        for byte in second.utf8 { hasher.combine(byte) }
     }
 }
 

@@ -103,21 +103,6 @@ public final class StagingReader {
     }
 
     public func next() throws -> IngestedClaim? {
-        guard try fill(4) else {
-            if bufferEnd > bufferStart { throw StagingCodec.Corrupt() }
-            return nil
-        }
-        let length = buffer.withUnsafeBufferPointer { b in
-            Int(b[bufferStart]) | Int(b[bufferStart + 1]) << 8 | Int(b[bufferStart + 2]) << 16
-                | Int(b[bufferStart + 3]) << 24
-        }
-        guard try fill(4 + length) else { throw StagingCodec.Corrupt() }
-        let claim = try buffer.withUnsafeBufferPointer { b in
-            var reader = ByteReader(UnsafeBufferPointer(rebasing: b[(bufferStart + 4)..<(bufferStart + 4 + length)]))
-            return try StagingCodec.decode(&reader)
-        }
-        bufferStart += 4 + length
-        offset += Int64(4 + length)
-        return claim
+        try nextRecord().map(Self.decode(record:))
     }
 }

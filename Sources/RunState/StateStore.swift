@@ -354,17 +354,26 @@ public final class StateStore: @unchecked Sendable {
         values.map { Optional($0) } + Array(repeating: nil, count: listLength(values.count) - values.count)
     }
 
+    /// The values without repeats, by their bytes (as SQLite compares them).
     static func unique(_ values: [String]) -> [String] {
-        var seen = Set<String>()
-        return values.filter { seen.insert($0).inserted }
+        var seen = Set<[UInt8]>()
+        return values.filter { seen.insert(Array($0.utf8)).inserted }
     }
 
-    /// Second keys grouped by first key, each list without repeats; groups in first-key order
-    /// (the queries' order does not matter, but a fixed order keeps the statement cache small).
+    /// Second keys grouped by first key (by bytes, as SQLite compares them), each list without
+    /// repeats; groups in the order first met.
     static func grouped(_ pairs: [PairKey]) -> [(String, [String])] {
-        var groups: [String: [String]] = [:]
-        for pair in Set(pairs) { groups[pair.first, default: []].append(pair.second) }
-        return groups.keys.sorted().map { ($0, groups[$0]!.sorted()) }
+        var order: [[UInt8]] = []
+        var groups: [[UInt8]: (first: String, seconds: [String])] = [:]
+        for pair in Set(pairs) {
+            let first = Array(pair.first.utf8)
+            if groups[first] == nil {
+                order.append(first)
+                groups[first] = (pair.first, [])
+            }
+            groups[first]!.seconds.append(pair.second)
+        }
+        return order.map { (groups[$0]!.first, groups[$0]!.seconds) }
     }
 
     // MARK: The checkpoint

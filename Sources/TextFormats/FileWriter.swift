@@ -82,18 +82,25 @@ public final class BufferedFileWriter {
     /// Flushes and asks the kernel to put the bytes on disk.
     /// Makes durable, from any thread, what was flushed before it is called: it touches only
     /// the descriptor, so the writer may go on buffering meanwhile (a run syncs its result logs
-    /// beside the checkpoint that records their length).
-    public var durability: Durability { Durability(descriptor: descriptor, path: path) }
+    /// beside the checkpoint that records their length). It keeps the writer, and so its
+    /// descriptor, open until it is gone.
+    public var durability: Durability { Durability(writer: self) }
 
-    public struct Durability: Sendable {
-        let descriptor: Int32
-        let path: String
+    public struct Durability: @unchecked Sendable {
+        // Only `fsync` on the writer's descriptor happens on the other thread; the descriptor
+        // stays open while this holds the writer.
+        private let writer: BufferedFileWriter
+
+        init(writer: BufferedFileWriter) { self.writer = writer }
 
         public func sync() throws {
-            guard fsync(descriptor) == 0 else { throw FileError(path: path, operation: "fsync", errno: errno) }
+            guard fsync(writer.descriptor) == 0 else {
+                throw FileError(path: writer.path, operation: "fsync", errno: errno)
+            }
         }
     }
 
+    /// Writes what is buffered and makes the file durable.
     public func sync() throws {
         try flush()
         guard fsync(descriptor) == 0 else { throw FileError(path: path, operation: "fsync", errno: errno) }

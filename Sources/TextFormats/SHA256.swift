@@ -8,8 +8,9 @@ import CLibCrypto
 /// in summaries and keep a file from being taken twice.
 ///
 /// The digest is OpenSSL's (libcrypto's EVP interface): every submission byte is hashed on the
-/// staging thread, and OpenSSL uses the CPU's SHA instructions where it has them, about five
-/// times faster than the best portable Swift we wrote (docs/ingest.md, "Speed").
+/// staging thread, and OpenSSL uses the CPU's SHA instructions where it has them, about four
+/// times faster than the best portable Swift we wrote (docs/ingest.md, "The stager around the
+/// reader").
 public struct SHA256 {
     /// The OpenSSL context, copied before a shared one is changed, so a copied hasher is an
     /// independent value as a struct should be.

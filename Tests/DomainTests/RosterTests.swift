@@ -47,4 +47,13 @@ import Testing
         let roster = Roster([p])
         #expect(roster["P"] == p)
     }
+
+    @Test func holdsAFieldLongerThan65535Bytes() {
+        // A roster row's free text has no length limit in data.md: a 70,000-byte bank name
+        // (three bytes a character) must load and come back whole.
+        let long = String(repeating: "行", count: 70_000)
+        let roster = Roster([person("P9", bankName: long), person("P10")])
+        #expect(roster["P9"]?.bankName == long)
+        #expect(roster["P10"]?.psnNo == "P10")
+    }
 }

@@ -26,7 +26,8 @@ enum Paths {
 
     /// A fresh temporary folder for generated files.
     static func temporaryFolder() -> String {
-        var template = Array("/tmp/medclaims-ingest-XXXXXX".utf8CString)
+        let base = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+        var template = Array((base + "/medclaims-ingest-XXXXXX").utf8CString)
         let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         precondition(made != nil)
         return String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })
