@@ -20,7 +20,8 @@ import Testing
         try store.createRun(run, files: [file])
         let hospital = Payee(kind: .institution, id: "H1", name: "医院<&>", account: "1234567890", bankName: "工行",
                              bankCode: "102100000030")
-        let person = Payee(kind: .person, id: "P1", name: "张伟", account: "6222021234567891233", bankName: "工行",
+        // No bank name (the roster may leave it empty): it must come back empty, not NULL.
+        let person = Payee(kind: .person, id: "P1", name: "张伟", account: "6222021234567891233", bankName: "",
                            bankCode: "102121000011")
         var chunk = ChunkCommit(file: file, run: run)
         // Three direct claims of one hospital, one manual claim of a person, one approved claim
@@ -43,9 +44,16 @@ import Testing
         #expect(totals.count == 2)
         #expect(totals.total == 10_251 + 457_566)
         var seen: [(String, Fen, Int, [String])] = []
+        var payees: [Payee] = []
         try store.forEachTransfer(runId: run.id, setlIdLimit: 2) { transfer, payee, ids in
             seen.append((transfer.endToEndId + " " + payee.name, transfer.amount, transfer.claims, ids))
+            payees.append(payee)
         }
+        // Each payee exactly as its claims recorded it.
+        #expect(payees == [Payee(kind: .institution, id: "H1", name: "医院<&>", account: "1234567890", bankName: "工行",
+                                 bankCode: "102100000030"),
+                           Payee(kind: .person, id: "P1", name: "张伟", account: "6222021234567891233", bankName: "",
+                                 bankCode: "102121000011")])
         #expect(seen.map(\.0) == ["R20260316-0001-T000001 医院<&>", "R20260316-0001-T000002 张伟"])
         #expect(seen.map(\.1) == [10_251, 457_566])
         #expect(seen.map(\.2) == [3, 1])
