@@ -7,8 +7,7 @@ import RunState
 /// Changes made by claims not yet committed live here only; the chunk commit writes them. The
 /// cache is dropped when it grows large, so memory stays flat.
 ///
-/// Every map holds what is known, absent rows included (`.some(nil)` / empty lists): a key
-/// the cache has never seen is read through from the state.
+/// Every map holds what is known, absent rows included (`.some(nil)` / empty lists).
 final class HistoryCache {
     private let store: StateStore
     private var invoices: [PairKey: String?] = [:]
@@ -50,46 +49,33 @@ final class HistoryCache {
         for key in keys.visits { visits[key] = .some(rows.visits[key]) }
     }
 
-    func approvedInvoice(fixmedinsCode: String, invoiceNo: String) throws -> String? {
-        let key = PairKey(fixmedinsCode, invoiceNo)
-        if let known = invoices[key] { return known }
-        let loaded = try store.approvedInvoice(fixmedinsCode: fixmedinsCode, invoiceNo: invoiceNo)
-        invoices[key] = .some(loaded)
-        return loaded
+    // The lookups answer from what `prefetch` read for the batch being decided (and what the
+    // batch's own claims changed); a key it did not read is a bug in the caller.
+
+    func approvedInvoice(fixmedinsCode: String, invoiceNo: String) -> String? {
+        known(invoices[PairKey(fixmedinsCode, invoiceNo)], "invoice \(invoiceNo)")
     }
 
     func approve(invoice: PairKey, setlId: String) { invoices[invoice] = .some(setlId) }
 
-    func stays(psnNo: String) throws -> [ApprovedStay] {
-        if let known = staysByPerson[psnNo] { return known }
-        let loaded = try store.approvedStays(psnNo: psnNo)
-        staysByPerson[psnNo] = loaded
-        return loaded
+    func stays(psnNo: String) -> [ApprovedStay] {
+        known(staysByPerson[psnNo], "stays of \(psnNo)")
     }
 
-    func addStay(psnNo: String, _ stay: ApprovedStay) throws {
-        var list = try stays(psnNo: psnNo)
-        list.append(stay)
-        staysByPerson[psnNo] = list
+    func addStay(psnNo: String, _ stay: ApprovedStay) {
+        staysByPerson[psnNo] = stays(psnNo: psnNo) + [stay]
     }
 
-    func accumulators(psnNo: String, year: Int) throws -> YearAccumulators? {
-        let key = PersonYear(psnNo: psnNo, year: year)
-        if let known = years[key] { return known }
-        let loaded = try store.accumulators(psnNo: psnNo, year: year)
-        years[key] = .some(loaded)
-        return loaded
+    func accumulators(psnNo: String, year: Int) -> YearAccumulators? {
+        known(years[PersonYear(psnNo: psnNo, year: year)], "accumulators of \(psnNo) for \(year)")
     }
 
     func setAccumulators(psnNo: String, year: Int, _ value: YearAccumulators) {
         years[PersonYear(psnNo: psnNo, year: year)] = .some(value)
     }
 
-    func accountBalance(psnNo: String) throws -> Fen? {
-        if let known = balances[psnNo] { return known }
-        let loaded = try store.accountBalance(psnNo: psnNo)
-        balances[psnNo] = .some(loaded)
-        return loaded
+    func accountBalance(psnNo: String) -> Fen? {
+        known(balances[psnNo], "account of \(psnNo)")
     }
 
     func setAccountBalance(psnNo: String, _ balance: Fen) { balances[psnNo] = .some(balance) }
@@ -97,18 +83,16 @@ final class HistoryCache {
     /// The earlier result of the same visit that a new result supersedes: the latest one, if it
     /// was rejected (an approved one still stands; the new claim is then DUPLICATE_INVOICE or
     /// a second invoice, and names nothing it replaces).
-    func supersededResult(fixmedinsCode: String?, mdtrtId: String?) throws -> String? {
+    func supersededResult(fixmedinsCode: String?, mdtrtId: String?) -> String? {
         guard let fixmedinsCode, let mdtrtId else { return nil }
-        let key = PairKey(fixmedinsCode, mdtrtId)
-        let latest: (setlId: String, status: ClaimStatus)?
-        if let known = visits[key] {
-            latest = known
-        } else {
-            latest = try store.latestResult(fixmedinsCode: fixmedinsCode, mdtrtId: mdtrtId)
-            visits[key] = .some(latest)
-        }
-        guard let latest, latest.status == .rejected else { return nil }
+        guard let latest = known(visits[PairKey(fixmedinsCode, mdtrtId)], "visit \(mdtrtId)"),
+              latest.status == .rejected else { return nil }
         return latest.setlId
+    }
+
+    private func known<T>(_ entry: T?, _ what: @autoclosure () -> String) -> T {
+        guard let entry else { preconditionFailure("\(what()) was not read ahead for the batch") }
+        return entry
     }
 
     func recordResult(_ claim: ClaimRecord) {

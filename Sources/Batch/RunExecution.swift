@@ -150,15 +150,15 @@ final class RunExecution {
         // decoded and priced (none of which touches the state). It is waited for before the
         // next batch reads the state: checkpoints stay in order, and the cache is dropped only
         // when everything in it is committed.
-        var committing: InFlight?
+        var committing: Background<Void>?
         // Leaving early (an error): the checkpoint in flight still ends before anything else
         // touches the state.
-        defer { try? committing?.wait() }
+        defer { _ = try? committing?.value() }
 
         func awaitCommit() throws {
             guard let inFlight = committing else { return }
             committing = nil
-            try inFlight.wait()
+            try inFlight.value()
             CrashPoint.reached("chunk-committed")
             history.committed()
         }
@@ -177,7 +177,7 @@ final class RunExecution {
             CrashPoint.reached("chunk-written")
             let (store, work) = (store, chunk)
             let logs = (results.writer.durability, rejected.writer.durability)
-            committing = InFlight {
+            committing = Background {
                 try logs.0.sync()
                 try logs.1.sync()
                 try store.commit(work)
@@ -263,7 +263,7 @@ final class RunExecution {
         }
         switch ingested {
         case .invalid(let invalid):
-            let earlier = try history.supersededResult(fixmedinsCode: invalid.fixmedinsCode, mdtrtId: invalid.mdtrtId)
+            let earlier = history.supersededResult(fixmedinsCode: invalid.fixmedinsCode, mdtrtId: invalid.mdtrtId)
             keep(ordinal: invalid.ordinal, fixmedinsCode: invalid.fixmedinsCode, mdtrtId: invalid.mdtrtId,
                  invoiceNo: invalid.invoiceNo, psnNo: invalid.psnNo, status: .rejected, reason: .invalidData,
                  payable: 0, payee: nil)
@@ -271,13 +271,13 @@ final class RunExecution {
         case .valid(let claim):
             let year = claim.enddate.year
             let past = ClaimHistory(
-                approvedInvoiceSetlId: try history.approvedInvoice(fixmedinsCode: claim.fixmedinsCode, invoiceNo: claim.invoiceNo),
-                approvedStays: claim.medType == .inpatient ? try history.stays(psnNo: claim.psnNo) : [],
-                year: try history.accumulators(psnNo: claim.psnNo, year: year) ?? .empty,
-                accountBalance: try history.accountBalance(psnNo: claim.psnNo))
-            let decision = runner.adjudicator.adjudicate(claim, priced: priced ?? runner.adjudicator.price(claim),
-                                                         history: past)
-            let earlier = try history.supersededResult(fixmedinsCode: claim.fixmedinsCode, mdtrtId: claim.mdtrtId)
+                approvedInvoiceSetlId: history.approvedInvoice(fixmedinsCode: claim.fixmedinsCode, invoiceNo: claim.invoiceNo),
+                approvedStays: claim.medType == .inpatient ? history.stays(psnNo: claim.psnNo) : [],
+                year: history.accumulators(psnNo: claim.psnNo, year: year) ?? .empty,
+                accountBalance: history.accountBalance(psnNo: claim.psnNo))
+            // Every valid claim of the batch was priced before the batch was decided.
+            let decision = runner.adjudicator.adjudicate(claim, priced: priced!, history: past)
+            let earlier = history.supersededResult(fixmedinsCode: claim.fixmedinsCode, mdtrtId: claim.mdtrtId)
             keep(ordinal: claim.ordinal, fixmedinsCode: claim.fixmedinsCode, mdtrtId: claim.mdtrtId,
                  invoiceNo: claim.invoiceNo, psnNo: claim.psnNo, status: decision.status,
                  reason: decision.status == .rejected ? decision.reasons.first?.code : nil,
@@ -288,7 +288,7 @@ final class RunExecution {
                 chunk.approvedInvoices.append((claim.fixmedinsCode, claim.invoiceNo, setlId))
                 if claim.medType == .inpatient {
                     let stay = ApprovedStay(setlId: setlId, begndate: claim.begndate, enddate: claim.enddate)
-                    try history.addStay(psnNo: claim.psnNo, stay)
+                    history.addStay(psnNo: claim.psnNo, stay)
                     chunk.stays.append((claim.psnNo, stay))
                 }
                 history.setAccumulators(psnNo: claim.psnNo, year: year, decision.year)
@@ -409,26 +409,6 @@ struct DecidedClaim: Sendable {
     }
 }
 
-/// Work running on a thread of its own; `wait()` returns when it is done, or throws its error.
-final class InFlight: @unchecked Sendable {
-    // Written once by the thread before `done` is signalled, read only after waiting on it.
-    private var failure: Error?
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ work: @escaping @Sendable () throws -> Void) {
-        let thread = Thread { [self] in
-            do { try work() } catch { failure = error }
-            done.signal()
-        }
-        thread.start()
-    }
-
-    func wait() throws {
-        done.wait()
-        if let failure { throw failure }
-    }
-}
-
 /// Half a batch of decided claims, on its way to the worker that writes their results.
 final class DecidedClaims: @unchecked Sendable {
     // Filled by the deciding thread, then taken whole by exactly one worker.
@@ -507,6 +487,7 @@ extension Array where Element: Sendable {
     /// `transform` applied to every element on both cores, in two halves; the results in the
     /// order of the elements. For pure work only: the halves run at the same time.
     func mapOnBothCores<Result>(_ transform: @Sendable (Element) -> Result) -> [Result] {
+        guard !isEmpty else { return [] }
         let split = (count + 1) / 2
         return withUnsafeBufferPointer { input in
             let source = SendableBuffer(input)

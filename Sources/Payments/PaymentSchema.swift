@@ -1,5 +1,6 @@
 import CLibXML2
 import Foundation
+import TextFormats
 
 public struct PaymentSchemaError: Error, Sendable, CustomStringConvertible {
     public var message: String
@@ -61,7 +62,7 @@ public enum PaymentSchema {
             return xmlSchemaValidateFile(context, path, 0)
         }
         if result < 0 && collector.errors.isEmpty {
-            _ = reconciliation.value  // never leave it reading a file the caller will remove
+            _ = try? reconciliation.value()  // never leave it reading a file the caller will remove
             throw PaymentSchemaError(message: "libxml2 failed internally while validating \(path)")
         }
         var errors = collector.errors
@@ -71,7 +72,7 @@ public enum PaymentSchema {
         }
         if collector.dropped > 0 { errors.append("… and \(collector.dropped) more errors") }
         // Only a file the schema accepts has a known shape to reconcile.
-        let totalsProblems = reconciliation.value
+        let totalsProblems = try reconciliation.value()
         if errors.isEmpty { errors = totalsProblems }
         return errors
     }
@@ -131,24 +132,3 @@ private func collectLibxmlError(_ context: UnsafeMutableRawPointer?, _ error: xm
 }
 
 private func ignoreLibxmlError(_ context: UnsafeMutableRawPointer?, _ error: xmlErrorPtr?) {}
-
-/// A value computed on a thread of its own; `value` waits for it.
-private final class Background<T: Sendable>: @unchecked Sendable {
-    // Written once by the thread before `done` is signalled, read only after waiting on it.
-    private var result: T?
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ work: @escaping @Sendable () -> T) {
-        let thread = Thread { [self] in
-            result = work()
-            done.signal()
-        }
-        thread.start()
-    }
-
-    var value: T {
-        done.wait()
-        done.signal()  // a second read does not block
-        return result!
-    }
-}

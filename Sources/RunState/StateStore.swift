@@ -198,56 +198,6 @@ public final class StateStore: @unchecked Sendable {
         }
     }
 
-    // MARK: What a claim's adjudication reads
-    //
-    // Point lookups run on the writer's connection without a transaction of their own (one
-    // per claim would cost more than the query): only this process writes, under the lock.
-
-    public func approvedInvoice(fixmedinsCode: String, invoiceNo: String) throws -> String? {
-        try db.inDatabase { db in
-            try String.fetchOne(db.cachedStatement(
-                sql: "SELECT setl_id FROM approved_invoice WHERE fixmedins_code = ? AND invoice_no = ?"),
-                arguments: [fixmedinsCode, invoiceNo])
-        }
-    }
-
-    public func approvedStays(psnNo: String) throws -> [ApprovedStay] {
-        try db.inDatabase { db in
-            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM stay WHERE psn_no = ? ORDER BY begndate, setl_id"),
-                             arguments: [psnNo]).map {
-                ApprovedStay(setlId: $0["setl_id"], begndate: Day(ordinal: $0["begndate"]),
-                             enddate: Day(ordinal: $0["enddate"]))
-            }
-        }
-    }
-
-    public func accumulators(psnNo: String, year: Int) throws -> YearAccumulators? {
-        let text: String? = try db.inDatabase { db in
-            try String.fetchOne(db.cachedStatement(
-                sql: "SELECT value FROM accumulator WHERE psn_no = ? AND year = ?"), arguments: [psnNo, year])
-        }
-        return try text.map(AccumulatorText.decode)
-    }
-
-    public func accountBalance(psnNo: String) throws -> Fen? {
-        try db.inDatabase { db in
-            try Int64.fetchOne(db.cachedStatement(sql: "SELECT balance FROM account WHERE psn_no = ?"),
-                               arguments: [psnNo])
-        }
-    }
-
-    /// The latest earlier result of the same visit, for "names the earlier one".
-    public func latestResult(fixmedinsCode: String, mdtrtId: String) throws -> (setlId: String, status: ClaimStatus)? {
-        try db.inDatabase { db in
-            try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT setl_id, status FROM claim WHERE fixmedins_code = ? AND mdtrt_id = ?
-                ORDER BY rowid DESC LIMIT 1
-                """), arguments: [fixmedinsCode, mdtrtId]).map {
-                (setlId: $0["setl_id"], status: ClaimStatus(rawValue: $0["status"]) ?? .rejected)
-            }
-        }
-    }
-
     // MARK: What a chunk of claims reads, in one go
     //
     // The run reads a chunk's claims ahead and asks for everything they will look up at once:

@@ -56,22 +56,23 @@ final class CSVFieldStorage {
 
     /// Room for at least `minimum` bytes, keeping the first `used`.
     fileprivate func growBytes(to minimum: Int, used: Int) {
-        let capacity = max(minimum, byteCapacity * 2)
-        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-        grown.update(from: bytes, count: used)
-        bytes.deallocate()
-        bytes = grown
-        byteCapacity = capacity
+        (bytes, byteCapacity) = Self.grown(bytes, capacity: byteCapacity, to: minimum, used: used)
     }
 
     /// Room for at least `minimum` field ends, keeping the first `used`.
     fileprivate func growEnds(to minimum: Int, used: Int) {
-        let capacity = max(minimum, endCapacity * 2)
-        let grown = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
-        grown.update(from: ends, count: used)
-        ends.deallocate()
-        ends = grown
-        endCapacity = capacity
+        (ends, endCapacity) = Self.grown(ends, capacity: endCapacity, to: minimum, used: used)
+    }
+
+    /// A larger block (at least double) with the first `used` elements moved over; the old
+    /// one is freed.
+    private static func grown<T>(_ old: UnsafeMutablePointer<T>, capacity: Int, to minimum: Int,
+                                 used: Int) -> (UnsafeMutablePointer<T>, Int) {
+        let larger = max(minimum, capacity * 2)
+        let block = UnsafeMutablePointer<T>.allocate(capacity: larger)
+        block.update(from: old, count: used)
+        old.deallocate()
+        return (block, larger)
     }
 }
 

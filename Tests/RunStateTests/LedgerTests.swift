@@ -72,11 +72,49 @@ import Testing
         var chunk = ChunkCommit(file: try store.files(of: run.id)[0], run: run)
         chunk.approvedInvoices = [("H1", "I0", "R20260316-0001-000001")]
         try store.commit(chunk)
-        #expect(try store.approvedInvoice(fixmedinsCode: "H1", invoiceNo: "I0") == "R20260316-0001-000001")
+        #expect(try approvedInvoice("I0") == "R20260316-0001-000001")
         var twice = ChunkCommit(file: try store.files(of: run.id)[0], run: run)
         twice.approvedInvoices = [("H1", "I0", "R20260316-0001-000009")]
         #expect(throws: (any Error).self) { try store.commit(twice) }
         // The failed transaction left nothing behind.
-        #expect(try store.approvedInvoice(fixmedinsCode: "H1", invoiceNo: "I0") == "R20260316-0001-000001")
+        #expect(try approvedInvoice("I0") == "R20260316-0001-000001")
+    }
+
+    func approvedInvoice(_ number: String) throws -> String? {
+        var keys = StateStore.HistoryKeys()
+        keys.invoices = [PairKey("H1", number)]
+        return try store.history(keys).invoices[PairKey("H1", number)]
+    }
+
+    /// What a batch reads ahead: present rows found, absent ones absent, in lists that are
+    /// padded to a power of two (3 keys → 4 places) and may repeat a key.
+    @Test func aBatchReadsItsHistoryInOneGo() throws {
+        var chunk = ChunkCommit(file: try store.files(of: run.id)[0], run: run)
+        chunk.approvedInvoices = [("H1", "I0", "R20260316-0001-000001"), ("H1", "I3", "R20260316-0001-000004")]
+        chunk.stays = [("P1", ApprovedStay(setlId: "S2", begndate: Day("2026-02-10")!, enddate: Day("2026-02-12")!)),
+                       ("P1", ApprovedStay(setlId: "S1", begndate: Day("2026-01-05")!, enddate: Day("2026-01-08")!))]
+        var year = YearAccumulators()
+        year.criticalIllnessBurden = 12_345
+        chunk.accumulators = [("P1", 2026, year)]
+        chunk.accountBalances = [("P1", 30_000)]
+        try store.commit(chunk)
+
+        var keys = StateStore.HistoryKeys()
+        keys.invoices = [PairKey("H1", "I0"), PairKey("H1", "I3"), PairKey("H1", "I0"), PairKey("H2", "I3")]
+        keys.visits = [PairKey("H1", "M5"), PairKey("H1", "M1"), PairKey("H1", "M9")]
+        keys.stayPersons = ["P1", "P2"]
+        keys.years = [PersonYear(psnNo: "P1", year: 2026), PersonYear(psnNo: "P1", year: 2025)]
+        keys.balancePersons = ["P1", "P2", "P1"]
+        let rows = try store.history(keys)
+        #expect(rows.invoices == [PairKey("H1", "I0"): "R20260316-0001-000001", PairKey("H1", "I3"): "R20260316-0001-000004"])
+        // The fixture's claims: M1 the 2nd (approved), M5 the 6th (rejected); M9 none.
+        #expect(rows.visits[PairKey("H1", "M5")]?.setlId == "R20260316-0001-000006")
+        #expect(rows.visits[PairKey("H1", "M5")]?.status == .rejected)
+        #expect(rows.visits[PairKey("H1", "M1")]?.status == .approved)
+        #expect(rows.visits[PairKey("H1", "M9")] == nil)
+        #expect(rows.stays["P1"]?.map(\.setlId) == ["S1", "S2"])  // by begndate
+        #expect(rows.stays["P2"] == nil)
+        #expect(rows.years == [PersonYear(psnNo: "P1", year: 2026): year])
+        #expect(rows.balances == ["P1": 30_000])
     }
 }
