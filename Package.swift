@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "PaymentsTests", dependencies: ["Payments", "Domain", "TextFormats", "CLibXML2"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Domain", "TextFormats"], exclude: ["Fixtures"]),
         .testTarget(name: "TextFormatsTests", dependencies: ["TextFormats"]),
-        .testTarget(name: "RunStateTests", dependencies: ["RunState", "Domain"]),
+        .testTarget(name: "RunStateTests", dependencies: ["RunState", "Domain", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "BatchTests", dependencies: ["Batch", "RunState", "Domain", "Payments", "Reporting"],
                     exclude: ["Fixtures"]),
     ]

@@ -52,7 +52,7 @@ struct PaymentStage {
             case .csv: csv = try BankCSVWriter(path: file.temporary, header: header, encoding: config.csvEncoding)
             }
         }
-        try store.forEachTransfer(runId: record.id, setlIdLimit: 6) { transfer, payee, setlIds in
+        try store.forEachTransfer(runId: record.id) { transfer, payee, setlIds in
             let payment = PaymentTransfer(endToEndId: transfer.endToEndId, payee: payee, amount: transfer.amount,
                                           remittance: Remittance.text(setlIds: setlIds, totalClaims: transfer.claims))
             try pain001?.append(payment)

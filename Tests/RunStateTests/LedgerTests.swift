@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import GRDB
 import Testing
 @testable import RunState
 
@@ -45,7 +46,7 @@ import Testing
         #expect(totals.total == 10_251 + 457_566)
         var seen: [(String, Fen, Int, [String])] = []
         var payees: [Payee] = []
-        try store.forEachTransfer(runId: run.id, setlIdLimit: 2) { transfer, payee, ids in
+        try store.forEachTransfer(runId: run.id) { transfer, payee, ids in
             seen.append((transfer.endToEndId + " " + payee.name, transfer.amount, transfer.claims, ids))
             payees.append(payee)
         }
@@ -57,7 +58,8 @@ import Testing
         #expect(seen.map(\.0) == ["R20260316-0001-T000001 医院<&>", "R20260316-0001-T000002 张伟"])
         #expect(seen.map(\.1) == [10_251, 457_566])
         #expect(seen.map(\.2) == [3, 1])
-        #expect(seen[0].3 == ["R20260316-0001-000001", "R20260316-0001-000002"])
+        #expect(seen[0].3 == ["R20260316-0001-000001", "R20260316-0001-000002", "R20260316-0001-000003"])
+        #expect(seen[1].3 == ["R20260316-0001-000004"])
     }
 
     @Test func askingAgainGivesTheSameTransfersNeverASecondSet() throws {
@@ -116,5 +118,89 @@ import Testing
         #expect(rows.stays["P2"] == nil)
         #expect(rows.years == [PersonYear(psnNo: "P1", year: 2026): year])
         #expect(rows.balances == ["P1": 30_000])
+    }
+
+    /// A payee with more claims than a remittance names, over two checkpoints: the transfer
+    /// counts and sums them all, and keeps the first six settlement ids, in claim order.
+    @Test func aTransferKeepsItsFirstSixSettlementIds() throws {
+        let file = try store.files(of: run.id)[0]
+        let clinic = Payee(kind: .institution, id: "H2", name: "诊所", account: "9876543210", bankName: "建行",
+                           bankCode: "105100000017")
+        for part in [7...10, 11...14] {
+            var chunk = ChunkCommit(file: file, run: run)
+            for i in part {
+                chunk.claims.append(ClaimRecord(setlId: run.id + "-" + String(format: "%06d", i), runId: run.id,
+                                                filePosition: 0, ordinal: i, fixmedinsCode: "H2", mdtrtId: "M\(i)",
+                                                invoiceNo: "I\(i)", psnNo: "P1", status: .approved, reason: nil,
+                                                payable: Fen(i), payee: clinic))
+            }
+            try store.commit(chunk)
+        }
+        #expect(try store.assignTransfers(runId: run.id) == (3, 10_251 + 457_566 + (7...14).reduce(0, +)))
+        var clinicTransfer: (TransferRecord, Payee, [String])?
+        try store.forEachTransfer(runId: run.id) { transfer, payee, ids in
+            if payee.id == "H2" { clinicTransfer = (transfer, payee, ids) }
+        }
+        // Payee order: institution H1, institution H2, then the person.
+        #expect(clinicTransfer?.0.endToEndId == "R20260316-0001-T000002")
+        #expect(clinicTransfer?.0.claims == 8)
+        #expect(clinicTransfer?.0.amount == 84)  // 7 + 8 + ... + 14 fen
+        #expect(clinicTransfer?.1 == clinic)
+        #expect(clinicTransfer?.2 == (7...12).map { run.id + "-" + String(format: "%06d", $0) })
+    }
+
+    /// A state written by the first release (migration "v1"), with a run killed while paying
+    /// (transfers recorded, files not released), one killed before paying (claims only) and
+    /// one long paid. Opening it gives the first its transfers' payees and ids and the second
+    /// its payee sums, both from their claims; the paid one is left alone.
+    @Test func aV1StateIsPaidAsItWouldHaveBeen() throws {
+        let folder = NSTemporaryDirectory() + "medclaims-ledger-v1-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let path = folder + "/state.sqlite"
+        let old = try DatabaseQueue(path: path)
+        try StateStore.migrator.migrate(old, upTo: "v1")
+        try old.write { db in
+            // R1: 7 claims of P1, transfer recorded. R0: 1 claim, released. R2: P1 twice, H9 once, a zero.
+            let claims: [(String, String, Int, String)] = (1...7).map { ("R1", "R1-00000\($0)", 100 * $0, "P1") }
+                + [("R0", "R0-000001", 800, "P1"),
+                   ("R2", "R2-000001", 5, "P1"), ("R2", "R2-000002", 0, "P1"), ("R2", "R2-000003", 7, "P1"),
+                   ("R2", "R2-000004", 9, "H9")]
+            for (i, c) in claims.enumerated() {
+                try db.execute(sql: """
+                    INSERT INTO claim (setl_id, run_id, file_position, ordinal, status, payable, payee_kind, payee_id,
+                        payee_name, payee_account, payee_bank_name, payee_bank_code)
+                    VALUES (?, ?, 0, ?, 'approved', ?, ?, ?, ?, '6222021234567891233', '', '102121000011')
+                    """, arguments: [c.1, c.0, i, c.2, c.3 == "H9" ? "institution" : "person", c.3,
+                                     c.3 == "H9" ? "医院" : "张伟"])
+            }
+            try db.execute(sql: """
+                INSERT INTO transfer (end_to_end_id, run_id, seq, payee_kind, payee_id, amount, claims, released)
+                VALUES ('R1-T000001', 'R1', 1, 'person', 'P1', 2800, 7, 0),
+                       ('R0-T000001', 'R0', 1, 'person', 'P1', 800, 1, 1)
+                """)
+        }
+        try old.close()
+
+        let upgraded = try StateStore(path: path)
+        let zhang = Payee(kind: .person, id: "P1", name: "张伟", account: "6222021234567891233", bankName: "",
+                          bankCode: "102121000011")
+        func transfers(_ runId: String) throws -> [(TransferRecord, Payee, [String])] {
+            var seen: [(TransferRecord, Payee, [String])] = []
+            try upgraded.forEachTransfer(runId: runId) { seen.append(($0, $1, $2)) }
+            return seen
+        }
+        let r1 = try transfers("R1")
+        #expect(r1.map(\.1) == [zhang])
+        #expect(r1.map(\.2) == [(1...6).map { "R1-00000\($0)" }])
+        // A released transfer's files are never written again: it is not filled in.
+        #expect(try transfers("R0").map(\.2) == [[]])
+        // R2 is paid from the sums the migration made: institution H9 first, then P1 (5 + 7 fen).
+        #expect(try upgraded.assignTransfers(runId: "R2") == (2, 21))
+        let r2 = try transfers("R2")
+        #expect(r2.map(\.0.endToEndId) == ["R2-T000001", "R2-T000002"])
+        #expect(r2.map(\.0.amount) == [9, 12])
+        #expect(r2.map(\.0.claims) == [1, 2])
+        #expect(r2.map(\.1.name) == ["医院", "张伟"])
+        #expect(r2.map(\.2) == [["R2-000004"], ["R2-000001", "R2-000003"]])
     }
 }
