@@ -54,6 +54,10 @@ public struct MedclaimsConfig: Sendable {
     public var maxFileBytes: Int64
     /// Claims per checkpointed chunk (`run: {chunk_claims: N}`).
     public var chunkClaims: Int
+    /// At most this many history entries (invoices, visits, stays, accumulators, balances) are
+    /// kept in memory while a file is adjudicated; past it, the cache is dropped after the next
+    /// checkpoint (`run: {history_cache_entries: N}`, default 50,000).
+    public var historyCacheEntries: Int
 
     /// The workspace's config: `configPath`, or `WORKSPACE/medclaims.yaml`.
     public static func load(workspace: String, configPath: String?) throws -> MedclaimsConfig {
@@ -153,16 +157,24 @@ public struct MedclaimsConfig: Sendable {
             }
         }
         var chunkClaims = 2000
+        var historyCacheEntries = 50_000
         if let r = root["run"] {
             guard let m = r.mapping else { throw fail("run", "expected a mapping") }
-            try checkKeys(m, allowed: ["chunk_claims"], at: "run.", fail: fail)
+            try checkKeys(m, allowed: ["chunk_claims", "history_cache_entries"], at: "run.", fail: fail)
             if let v = m["chunk_claims"] {
                 guard let n = v.int, n > 0 else { throw fail("run.chunk_claims", "expected a positive whole number") }
                 chunkClaims = n
             }
+            if let v = m["history_cache_entries"] {
+                guard let n = v.int, n > 0 else {
+                    throw fail("run.history_cache_entries", "expected a positive whole number")
+                }
+                historyCacheEntries = n
+            }
         }
         return MedclaimsConfig(paths: paths, payer: payer, paymentFormats: formats, csvEncoding: encoding,
-                               maxFileBytes: maxFileBytes, chunkClaims: chunkClaims)
+                               maxFileBytes: maxFileBytes, chunkClaims: chunkClaims,
+                               historyCacheEntries: historyCacheEntries)
     }
 
     static func checkKeys(_ mapping: Node.Mapping, allowed: Set<String>, at prefix: String,

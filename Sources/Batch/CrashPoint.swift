@@ -22,3 +22,14 @@ enum CrashPoint {
         if hits == target.count { kill(getpid(), SIGKILL) }
     }
 }
+
+/// A test's way to make every checkpoint slow (`MEDCLAIMS_SLOW_COMMIT_MS=30`), so that a read
+/// of the state racing a commit still in flight would show in the outputs. Unset (always,
+/// outside that test), it costs one comparison per checkpoint.
+enum SlowCommit {
+    private static let delay: UInt32? = getenv("MEDCLAIMS_SLOW_COMMIT_MS").flatMap { UInt32(String(cString: $0)) }
+
+    static func wait() {
+        if let delay { usleep(delay * 1000) }
+    }
+}

@@ -15,9 +15,12 @@ final class HistoryCache {
     private var years: [PersonYear: YearAccumulators?] = [:]
     private var balances: [String: Fen?] = [:]
     private var visits: [PairKey: (setlId: String, status: ClaimStatus)?] = [:]
-    private static let limit = 50_000
+    private let limit: Int
 
-    init(store: StateStore) { self.store = store }
+    init(store: StateStore, limit: Int) {
+        self.store = store
+        self.limit = limit
+    }
 
     /// Reads, in one go, what `claims` will look up and the cache does not know yet.
     func prefetch(_ claims: [IngestedClaim]) throws {
@@ -100,14 +103,18 @@ final class HistoryCache {
         visits[PairKey(f, m)] = .some((claim.setlId, claim.status))
     }
 
-    /// Everything cached is now also in the state: drop it when it has grown large.
-    func committed() {
-        if invoices.count + staysByPerson.count + years.count + balances.count + visits.count > Self.limit {
-            invoices.removeAll()
-            staysByPerson.removeAll()
-            years.removeAll()
-            balances.removeAll()
-            visits.removeAll()
-        }
+    /// Whether the cache has grown large enough to be dropped (memory stays flat).
+    var isLarge: Bool {
+        invoices.count + staysByPerson.count + years.count + balances.count + visits.count > limit
+    }
+
+    /// Forgets everything. Only when everything cached is also in the state: every claim it
+    /// saw is committed.
+    func drop() {
+        invoices.removeAll()
+        staysByPerson.removeAll()
+        years.removeAll()
+        balances.removeAll()
+        visits.removeAll()
     }
 }

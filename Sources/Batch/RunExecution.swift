@@ -143,13 +143,15 @@ final class RunExecution {
                     fileCount: Int) throws -> RunFileRecord {
         var file = input
         let reader = try StagingReader(path: stagingPath(file), offset: file.nextOffset)
-        let history = HistoryCache(store: store)
+        let history = HistoryCache(store: store, limit: runner.config.historyCacheEntries)
         var chunk = ChunkCommit(file: file, run: record)
 
         // A chunk's checkpoint runs on a thread of its own while the next batch is read,
-        // decoded and priced (none of which touches the state). It is waited for before the
-        // next batch reads the state: checkpoints stay in order, and the cache is dropped only
-        // when everything in it is committed.
+        // decoded, priced, looked up and decided: the history is read on the store's reader
+        // connection, which does not wait for the commit. That is safe because every key the
+        // uncommitted claims changed is answered by the cache, never read from the state; a
+        // key read from the state is one no uncommitted claim touched, the same before and
+        // after the commit. Checkpoints stay in order: one is waited for before the next.
         var committing: Background<Void>?
         // Leaving early (an error): the checkpoint in flight still ends before anything else
         // touches the state.
@@ -160,7 +162,6 @@ final class RunExecution {
             committing = nil
             try inFlight.value()
             CrashPoint.reached("chunk-committed")
-            history.committed()
         }
 
         func commit() throws {
@@ -180,9 +181,16 @@ final class RunExecution {
             committing = Background {
                 try logs.0.sync()
                 try logs.1.sync()
+                SlowCommit.wait()
                 try store.commit(work)
             }
             chunk = ChunkCommit(file: file, run: record)
+            // The cache holds what uncommitted claims changed: it is dropped (when large) only
+            // once the checkpoint that holds all of them has ended.
+            if history.isLarge {
+                try awaitCommit()
+                history.drop()
+            }
             runner.progress?.show("[\(record.id)] \(file.name) (\(file.position + 1)/\(fileCount)): "
                                   + "\(file.nextOrdinal)/\(file.claims) claims")
         }
@@ -213,7 +221,6 @@ final class RunExecution {
                 guard case .valid(let claim) = ingested else { return nil }
                 return adjudicator.price(claim)
             }
-            try awaitCommit()
             try history.prefetch(ahead)
             let split = (ahead.count + 1) / 2
             let halves = (DecidedClaims(), DecidedClaims())

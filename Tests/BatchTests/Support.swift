@@ -45,16 +45,19 @@ func medclaims(_ arguments: [String], environment: [String: String] = [:]) throw
 }
 
 /// A fresh copy of the sample workspace in a temporary folder.
-func sampleWorkspace(chunkClaims: Int? = nil) throws -> String {
+func sampleWorkspace(chunkClaims: Int? = nil, historyCacheEntries: Int? = nil) throws -> String {
     let root = NSTemporaryDirectory() + "medclaims-e2e-" + UUID().uuidString
     let fm = FileManager.default
     try fm.createDirectory(atPath: root, withIntermediateDirectories: true)
     for item in ["medclaims.yaml", "reference", "inbox"] {
         try fm.copyItem(atPath: packageRoot + "/Samples/" + item, toPath: root + "/" + item)
     }
-    if let chunkClaims {
+    var run = ""
+    if let chunkClaims { run += "  chunk_claims: \(chunkClaims)\n" }
+    if let historyCacheEntries { run += "  history_cache_entries: \(historyCacheEntries)\n" }
+    if !run.isEmpty {
         let config = try String(contentsOfFile: root + "/medclaims.yaml", encoding: .utf8)
-        try (config + "\nrun:\n  chunk_claims: \(chunkClaims)\n").write(toFile: root + "/medclaims.yaml", atomically: true, encoding: .utf8)
+        try (config + "\nrun:\n" + run).write(toFile: root + "/medclaims.yaml", atomically: true, encoding: .utf8)
     }
     return root
 }
