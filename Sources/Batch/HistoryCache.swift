@@ -65,8 +65,17 @@ final class HistoryCache {
         known(staysByPerson[psnNo], "stays of \(psnNo)")
     }
 
+    /// Keeps a person's stays in the order the state returns them (begin date, then settlement
+    /// id by bytes): a reason names the first overlapping stay, and must name the same one
+    /// whether the list came from memory or, after a drop or a resume, from the state.
     func addStay(psnNo: String, _ stay: ApprovedStay) {
-        staysByPerson[psnNo] = stays(psnNo: psnNo) + [stay]
+        var list = stays(psnNo: psnNo)
+        let place = list.firstIndex { other in
+            other.begndate > stay.begndate
+                || (other.begndate == stay.begndate && stay.setlId.utf8.lexicographicallyPrecedes(other.setlId.utf8))
+        } ?? list.endIndex
+        list.insert(stay, at: place)
+        staysByPerson[psnNo] = list
     }
 
     func accumulators(psnNo: String, year: Int) -> YearAccumulators? {

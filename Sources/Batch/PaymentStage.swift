@@ -18,6 +18,15 @@ struct PaymentStage {
         let store = execution.store
         let config = execution.runner.config
         let totals = try store.assignTransfers(runId: record.id)
+        // The ledger's sums were kept checkpoint by checkpoint, beside the claims; the run's
+        // totals from the same claims' results. Before any money is named they must agree.
+        let decided = try RunTotals.from(json: record.totalsJSON).totals.payable
+        guard totals.total == decided.fen else {
+            throw BatchError.failed("""
+                the ledger's transfers for run \(record.id) add up to \(Yuan(totals.total)), its results to \(decided); \
+                nothing was paid
+                """)
+        }
         CrashPoint.reached("transfers-recorded")
         guard totals.count > 0 else {
             execution.log.info("nothing payable: no payment files")

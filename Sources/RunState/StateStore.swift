@@ -179,7 +179,9 @@ public final class StateStore: @unchecked Sendable {
                         SELECT run_id, payee_kind, payee_id, SUM(payable) AS amount, COUNT(*) AS claims, MIN(rowid),
                                payee_name, payee_account, payee_bank_name, payee_bank_code
                         FROM claim
-                        WHERE payable > 0 AND run_id NOT IN (SELECT run_id FROM transfer)
+                        WHERE payable > 0
+                            AND run_id IN (SELECT id FROM run WHERE phase != 'completed')
+                            AND run_id NOT IN (SELECT run_id FROM transfer)
                         GROUP BY run_id, payee_kind, payee_id);
                 UPDATE payee_total SET setl_ids = (
                     SELECT group_concat(setl_id, ' ') FROM (
@@ -405,91 +407,109 @@ public final class StateStore: @unchecked Sendable {
     // MARK: The checkpoint
 
     /// Writes a chunk's results, the accumulators they moved and the checkpoint in one transaction.
+    /// A file's last chunk (the file taken) is made durable at once (`synchronous = FULL` for
+    /// that commit): the input is archived and its staging file deleted right after, and a
+    /// power cut must not take back the commit those steps rely on. Other chunks are synced
+    /// with the WAL's checkpoints; a power cut loses at most what a resume redoes.
     public func commit(_ chunk: ChunkCommit) throws {
-        try db.write { db in
-            var insertClaim = try FastInsert(db, sql: """
-                INSERT INTO claim (setl_id, run_id, file_position, ordinal, fixmedins_code, mdtrt_id, invoice_no,
-                    psn_no, status, reason, payable, payee_kind, payee_id, payee_name, payee_account,
-                    payee_bank_name, payee_bank_code)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            for c in chunk.claims {
-                insertClaim.bind(c.setlId)
-                insertClaim.bind(c.runId)
-                insertClaim.bind(c.filePosition)
-                insertClaim.bind(c.ordinal)
-                insertClaim.bind(c.fixmedinsCode)
-                insertClaim.bind(c.mdtrtId)
-                insertClaim.bind(c.invoiceNo)
-                insertClaim.bind(c.psnNo)
-                insertClaim.bind(c.status.rawValue)
-                insertClaim.bind(c.reason)
-                insertClaim.bind(c.payable)
-                insertClaim.bind(c.payee?.kind.rawValue)
-                insertClaim.bind(c.payee?.id)
-                insertClaim.bind(c.payee?.name)
-                insertClaim.bind(c.payee?.account)
-                insertClaim.bind(c.payee?.bankName)
-                insertClaim.bind(c.payee?.bankCode)
-                try insertClaim.run()
+        guard chunk.file.outcome == .taken else { return try write(chunk) }
+        try db.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
+            try db.inTransaction {
+                try Self.write(chunk, db)
+                return .commit
             }
-            // The ledger's running sums: the payee as on its first claim, the first six ids.
-            var addToPayee = try FastInsert(db, sql: """
-                INSERT INTO payee_total (run_id, payee_kind, payee_id, amount, claims, payee_name, payee_account,
-                                         payee_bank_name, payee_bank_code, setl_ids)
-                VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?)
-                ON CONFLICT (run_id, payee_kind, payee_id) DO UPDATE SET
-                    amount = amount + excluded.amount,
-                    claims = claims + 1,
-                    setl_ids = CASE WHEN claims < \(Self.remittanceSetlIds) THEN setl_ids || ' ' || excluded.setl_ids
-                                    ELSE setl_ids END
-                """)
-            for c in chunk.claims where c.payable > 0 {
-                guard let payee = c.payee else { preconditionFailure("claim \(c.setlId) is payable to no one") }
-                addToPayee.bind(c.runId)
-                addToPayee.bind(payee.kind.rawValue)
-                addToPayee.bind(payee.id)
-                addToPayee.bind(c.payable)
-                addToPayee.bind(payee.name)
-                addToPayee.bind(payee.account)
-                addToPayee.bind(payee.bankName)
-                addToPayee.bind(payee.bankCode)
-                addToPayee.bind(c.setlId)
-                try addToPayee.run()
-            }
-            var insertInvoice = try FastInsert(
-                db, sql: "INSERT INTO approved_invoice (fixmedins_code, invoice_no, setl_id) VALUES (?, ?, ?)")
-            for i in chunk.approvedInvoices {
-                insertInvoice.bind(i.fixmedinsCode)
-                insertInvoice.bind(i.invoiceNo)
-                insertInvoice.bind(i.setlId)
-                try insertInvoice.run()
-            }
-            let insertStay = try db.cachedStatement(
-                sql: "INSERT INTO stay (psn_no, begndate, enddate, setl_id) VALUES (?, ?, ?, ?)")
-            for s in chunk.stays {
-                try insertStay.execute(arguments: [s.psnNo, s.stay.begndate.ordinal, s.stay.enddate.ordinal, s.stay.setlId])
-            }
-            var upsertAccumulator = try FastInsert(
-                db, sql: "INSERT OR REPLACE INTO accumulator (psn_no, year, value) VALUES (?, ?, ?)")
-            for a in chunk.accumulators {
-                upsertAccumulator.bind(a.psnNo)
-                upsertAccumulator.bind(a.year)
-                upsertAccumulator.bind(AccumulatorText.encode(a.value))
-                try upsertAccumulator.run()
-            }
-            var upsertAccount = try FastInsert(db, sql: "INSERT OR REPLACE INTO account (psn_no, balance) VALUES (?, ?)")
-            for a in chunk.accountBalances {
-                upsertAccount.bind(a.psnNo)
-                upsertAccount.bind(a.balance)
-                try upsertAccount.run()
-            }
-            try Self.update(chunk.file, db)
-            try Self.update(chunk.run, db)
-            if chunk.rememberContent {
-                try db.execute(sql: "INSERT OR IGNORE INTO taken_content (sha256, run_id, name) VALUES (?, ?, ?)",
-                               arguments: [chunk.file.sha256, chunk.file.runId, chunk.file.name])
-            }
+        }
+    }
+
+    private func write(_ chunk: ChunkCommit) throws {
+        try db.write { db in try Self.write(chunk, db) }
+    }
+
+    private static func write(_ chunk: ChunkCommit, _ db: Database) throws {
+        var insertClaim = try FastInsert(db, sql: """
+            INSERT INTO claim (setl_id, run_id, file_position, ordinal, fixmedins_code, mdtrt_id, invoice_no,
+                psn_no, status, reason, payable, payee_kind, payee_id, payee_name, payee_account,
+                payee_bank_name, payee_bank_code)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for c in chunk.claims {
+            insertClaim.bind(c.setlId)
+            insertClaim.bind(c.runId)
+            insertClaim.bind(c.filePosition)
+            insertClaim.bind(c.ordinal)
+            insertClaim.bind(c.fixmedinsCode)
+            insertClaim.bind(c.mdtrtId)
+            insertClaim.bind(c.invoiceNo)
+            insertClaim.bind(c.psnNo)
+            insertClaim.bind(c.status.rawValue)
+            insertClaim.bind(c.reason)
+            insertClaim.bind(c.payable)
+            insertClaim.bind(c.payee?.kind.rawValue)
+            insertClaim.bind(c.payee?.id)
+            insertClaim.bind(c.payee?.name)
+            insertClaim.bind(c.payee?.account)
+            insertClaim.bind(c.payee?.bankName)
+            insertClaim.bind(c.payee?.bankCode)
+            try insertClaim.run()
+        }
+        // The ledger's running sums: the payee as on its first claim, the first six ids.
+        var addToPayee = try FastInsert(db, sql: """
+            INSERT INTO payee_total (run_id, payee_kind, payee_id, amount, claims, payee_name, payee_account,
+                                     payee_bank_name, payee_bank_code, setl_ids)
+            VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?)
+            ON CONFLICT (run_id, payee_kind, payee_id) DO UPDATE SET
+                amount = amount + excluded.amount,
+                claims = claims + 1,
+                setl_ids = CASE WHEN claims < \(Self.remittanceSetlIds) THEN setl_ids || ' ' || excluded.setl_ids
+                                ELSE setl_ids END
+            """)
+        for c in chunk.claims where c.payable > 0 {
+            guard let payee = c.payee else { preconditionFailure("claim \(c.setlId) is payable to no one") }
+            addToPayee.bind(c.runId)
+            addToPayee.bind(payee.kind.rawValue)
+            addToPayee.bind(payee.id)
+            addToPayee.bind(c.payable)
+            addToPayee.bind(payee.name)
+            addToPayee.bind(payee.account)
+            addToPayee.bind(payee.bankName)
+            addToPayee.bind(payee.bankCode)
+            addToPayee.bind(c.setlId)
+            try addToPayee.run()
+        }
+        var insertInvoice = try FastInsert(
+            db, sql: "INSERT INTO approved_invoice (fixmedins_code, invoice_no, setl_id) VALUES (?, ?, ?)")
+        for i in chunk.approvedInvoices {
+            insertInvoice.bind(i.fixmedinsCode)
+            insertInvoice.bind(i.invoiceNo)
+            insertInvoice.bind(i.setlId)
+            try insertInvoice.run()
+        }
+        let insertStay = try db.cachedStatement(
+            sql: "INSERT INTO stay (psn_no, begndate, enddate, setl_id) VALUES (?, ?, ?, ?)")
+        for s in chunk.stays {
+            try insertStay.execute(arguments: [s.psnNo, s.stay.begndate.ordinal, s.stay.enddate.ordinal, s.stay.setlId])
+        }
+        var upsertAccumulator = try FastInsert(
+            db, sql: "INSERT OR REPLACE INTO accumulator (psn_no, year, value) VALUES (?, ?, ?)")
+        for a in chunk.accumulators {
+            upsertAccumulator.bind(a.psnNo)
+            upsertAccumulator.bind(a.year)
+            upsertAccumulator.bind(AccumulatorText.encode(a.value))
+            try upsertAccumulator.run()
+        }
+        var upsertAccount = try FastInsert(db, sql: "INSERT OR REPLACE INTO account (psn_no, balance) VALUES (?, ?)")
+        for a in chunk.accountBalances {
+            upsertAccount.bind(a.psnNo)
+            upsertAccount.bind(a.balance)
+            try upsertAccount.run()
+        }
+        try Self.update(chunk.file, db)
+        try Self.update(chunk.run, db)
+        if chunk.rememberContent {
+            try db.execute(sql: "INSERT OR IGNORE INTO taken_content (sha256, run_id, name) VALUES (?, ?, ?)",
+                           arguments: [chunk.file.sha256, chunk.file.runId, chunk.file.name])
         }
     }
 
@@ -549,12 +569,23 @@ public final class StateStore: @unchecked Sendable {
                 let kind = Payee.Kind(rawValue: row[2]) ?? .person
                 let transfer = TransferRecord(endToEndId: row[0], runId: runId, seq: row[1], payeeKind: kind,
                                               payeeId: row[3], amount: row[4], claims: row[5], released: row[6])
-                let payee = Payee(kind: kind, id: transfer.payeeId, name: row[7] ?? "", account: row[8] ?? "",
-                                  bankName: row[9] ?? "", bankCode: row[10] ?? "")
-                let setlIds = (row[11] as String? ?? "").split(separator: " ").map(String.init)
-                try body(transfer, payee, setlIds)
+                // Only a transfer released under v1 lacks these, and its files are never
+                // written again: a missing one is a broken ledger, never an empty field.
+                guard let name: String = row[7], let account: String = row[8], let bankName: String = row[9],
+                      let bankCode: String = row[10], let setlIds: String = row[11] else {
+                    throw LedgerError(message: "transfer \(transfer.endToEndId) has no payee or settlement ids recorded")
+                }
+                let payee = Payee(kind: kind, id: transfer.payeeId, name: name, account: account, bankName: bankName,
+                                  bankCode: bankCode)
+                try body(transfer, payee, setlIds.split(separator: " ").map(String.init))
             }
         }
+    }
+
+    /// A ledger that cannot name what it pays.
+    public struct LedgerError: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
     }
 
     /// Whether the run's payment files were already released (its transfers marked).

@@ -160,21 +160,25 @@ import Testing
         }
     }
 
-    /// The history cache dropped at every checkpoint (it then holds more than one entry), with
-    /// slow commits running beside the next batches: every claim that looks at an earlier one
-    /// (duplicate invoices, overlapping stays, accumulators, balances, superseded visits) reads
-    /// it back from the state, and decides as with the cache kept whole. Dropping the cache
-    /// before its commit has ended would read the state without that commit's changes.
-    @Test func aCacheDroppedAtEveryCheckpointDecidesTheSame() throws {
+    /// Slow commits running beside the next batches, with the history cache dropped at every
+    /// checkpoint (it then holds more than one entry) or kept whole: every claim that looks at
+    /// an earlier one (duplicate invoices, overlapping stays, accumulators, balances, superseded
+    /// visits) decides as in a run without either. Dropping the cache before its commit has
+    /// ended would read the state without that commit's changes.
+    @Test func slowCommitsAndADroppedCacheDecideTheSame() throws {
         let whole = try sampleWorkspace(chunkClaims: 3)
         try medclaims(["run", "--workspace", whole])
-        let dropped = try sampleWorkspace(chunkClaims: 1, historyCacheEntries: 1)
-        let run = try medclaims(["run", "--workspace", dropped], environment: ["MEDCLAIMS_SLOW_COMMIT_MS": "30"])
-        #expect(run.status == 0, "\(run.stderr)")
-        for name in ["results.jsonl", "rejected.jsonl", "summary.json", "payments.pain001.xml", "payments.csv"] {
-            let a = try Data(contentsOf: URL(fileURLWithPath: whole + "/out/runs/\(sampleRunId)/" + name))
-            let b = try Data(contentsOf: URL(fileURLWithPath: dropped + "/out/runs/\(sampleRunId)/" + name))
-            #expect(a == b, "\(name) differs with the cache dropped at every checkpoint")
+        // Dropped at every checkpoint; kept whole while every commit is still in flight as the
+        // next claims read the state.
+        for cache in [1, 50_000] {
+            let slow = try sampleWorkspace(chunkClaims: 1, historyCacheEntries: cache)
+            let run = try medclaims(["run", "--workspace", slow], environment: ["MEDCLAIMS_SLOW_COMMIT_MS": "30"])
+            #expect(run.status == 0, "\(run.stderr)")
+            for name in ["results.jsonl", "rejected.jsonl", "summary.json", "payments.pain001.xml", "payments.csv"] {
+                let a = try Data(contentsOf: URL(fileURLWithPath: whole + "/out/runs/\(sampleRunId)/" + name))
+                let b = try Data(contentsOf: URL(fileURLWithPath: slow + "/out/runs/\(sampleRunId)/" + name))
+                #expect(a == b, "\(name) differs with slow commits and a cache of \(cache) entries")
+            }
         }
     }
 

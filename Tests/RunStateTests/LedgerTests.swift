@@ -160,6 +160,12 @@ import Testing
         let old = try DatabaseQueue(path: path)
         try StateStore.migrator.migrate(old, upTo: "v1")
         try old.write { db in
+            for (seq, id, phase) in [(1, "R0", "completed"), (2, "R1", "paying"), (3, "R2", "adjudicating")] {
+                try db.execute(sql: """
+                    INSERT INTO run (id, seq, kind, phase, started_at, policy_version, reference_json, totals_json)
+                    VALUES (?, ?, 'run', ?, '2026-03-16T02:00:00', '1', '[]', '{}')
+                    """, arguments: [id, seq, phase])
+            }
             // R1: 7 claims of P1, transfer recorded. R0: 1 claim, released. R2: P1 twice, H9 once, a zero.
             let claims: [(String, String, Int, String)] = (1...7).map { ("R1", "R1-00000\($0)", 100 * $0, "P1") }
                 + [("R0", "R0-000001", 800, "P1"),
@@ -192,8 +198,9 @@ import Testing
         let r1 = try transfers("R1")
         #expect(r1.map(\.1) == [zhang])
         #expect(r1.map(\.2) == [(1...6).map { "R1-00000\($0)" }])
-        // A released transfer's files are never written again: it is not filled in.
-        #expect(try transfers("R0").map(\.2) == [[]])
+        // A released transfer's files are never written again: it is not filled in, and the
+        // ledger refuses to name it rather than pay an empty payee.
+        #expect(throws: StateStore.LedgerError.self) { try transfers("R0") }
         // R2 is paid from the sums the migration made: institution H9 first, then P1 (5 + 7 fen).
         #expect(try upgraded.assignTransfers(runId: "R2") == (2, 21))
         let r2 = try transfers("R2")
