@@ -151,30 +151,27 @@ public struct MedclaimsConfig: Sendable {
         if let l = root["limits"] {
             guard let m = l.mapping else { throw fail("limits", "expected a mapping") }
             try checkKeys(m, allowed: ["max_file_mb"], at: "limits.", fail: fail)
-            if let v = m["max_file_mb"] {
-                guard let n = v.int, n > 0 else { throw fail("limits.max_file_mb", "expected a positive whole number") }
-                maxFileBytes = Int64(n) << 20
-            }
+            if let n = try positive(m, "max_file_mb", at: "limits.", fail: fail) { maxFileBytes = Int64(n) << 20 }
         }
         var chunkClaims = 2000
         var historyCacheEntries = 50_000
         if let r = root["run"] {
             guard let m = r.mapping else { throw fail("run", "expected a mapping") }
             try checkKeys(m, allowed: ["chunk_claims", "history_cache_entries"], at: "run.", fail: fail)
-            if let v = m["chunk_claims"] {
-                guard let n = v.int, n > 0 else { throw fail("run.chunk_claims", "expected a positive whole number") }
-                chunkClaims = n
-            }
-            if let v = m["history_cache_entries"] {
-                guard let n = v.int, n > 0 else {
-                    throw fail("run.history_cache_entries", "expected a positive whole number")
-                }
-                historyCacheEntries = n
-            }
+            chunkClaims = try positive(m, "chunk_claims", at: "run.", fail: fail) ?? chunkClaims
+            historyCacheEntries = try positive(m, "history_cache_entries", at: "run.", fail: fail) ?? historyCacheEntries
         }
         return MedclaimsConfig(paths: paths, payer: payer, paymentFormats: formats, csvEncoding: encoding,
                                maxFileBytes: maxFileBytes, chunkClaims: chunkClaims,
                                historyCacheEntries: historyCacheEntries)
+    }
+
+    /// The positive whole number at `key`, if the key is there.
+    static func positive(_ mapping: Node.Mapping, _ key: String, at prefix: String,
+                         fail: (String, String) -> BatchError) throws -> Int? {
+        guard let value = mapping[key] else { return nil }
+        guard let n = value.int, n > 0 else { throw fail(prefix + key, "expected a positive whole number") }
+        return n
     }
 
     static func checkKeys(_ mapping: Node.Mapping, allowed: Set<String>, at prefix: String,

@@ -1,3 +1,4 @@
+import Domain
 import GRDB
 import GRDBSQLite
 
@@ -50,6 +51,16 @@ struct FastInsert {
     }
 
     mutating func bind(_ value: Int) { bind(Int64(value)) }
+
+    /// A payee as six columns: kind, id, name, account, bank name, bank code (all NULL for none).
+    mutating func bind(_ payee: Payee?) {
+        bind(payee?.kind.rawValue)
+        bind(payee?.id)
+        bind(payee?.name)
+        bind(payee?.account)
+        bind(payee?.bankName)
+        bind(payee?.bankCode)
+    }
 
     /// Runs the statement with the values bound since the last run.
     mutating func run() throws {

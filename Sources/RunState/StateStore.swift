@@ -171,17 +171,17 @@ public final class StateStore: @unchecked Sendable {
                     setl_ids TEXT NOT NULL,  -- the first six, in claim order, space-separated
                     PRIMARY KEY (run_id, payee_kind, payee_id)
                 ) WITHOUT ROWID;
+                -- Every unfinished run's payable claims so far, summed per payee; with MIN(rowid),
+                -- the payee's columns come from its first claim.
                 INSERT INTO payee_total (run_id, payee_kind, payee_id, amount, claims, payee_name, payee_account,
                                          payee_bank_name, payee_bank_code, setl_ids)
                     SELECT run_id, payee_kind, payee_id, amount, claims, payee_name, payee_account, payee_bank_name,
                            payee_bank_code, ''
-                    FROM (  -- with MIN(rowid), the payee's columns come from its first claim
+                    FROM (
                         SELECT run_id, payee_kind, payee_id, SUM(payable) AS amount, COUNT(*) AS claims, MIN(rowid),
                                payee_name, payee_account, payee_bank_name, payee_bank_code
                         FROM claim
-                        WHERE payable > 0
-                            AND run_id IN (SELECT id FROM run WHERE phase != 'completed')
-                            AND run_id NOT IN (SELECT run_id FROM transfer)
+                        WHERE payable > 0 AND run_id IN (SELECT id FROM run WHERE phase != 'completed')
                         GROUP BY run_id, payee_kind, payee_id);
                 UPDATE payee_total SET setl_ids = (
                     SELECT group_concat(setl_id, ' ') FROM (
@@ -189,24 +189,20 @@ public final class StateStore: @unchecked Sendable {
                         WHERE c.run_id = payee_total.run_id AND c.payee_kind = payee_total.payee_kind
                             AND c.payee_id = payee_total.payee_id AND c.payable > 0
                         ORDER BY c.rowid LIMIT 6));
+                -- A run killed while paying: its unreleased transfers take their payees and ids
+                -- from those sums, and the run keeps no sums (its transfers are recorded).
                 ALTER TABLE transfer ADD COLUMN payee_name TEXT;
                 ALTER TABLE transfer ADD COLUMN payee_account TEXT;
                 ALTER TABLE transfer ADD COLUMN payee_bank_name TEXT;
                 ALTER TABLE transfer ADD COLUMN payee_bank_code TEXT;
                 ALTER TABLE transfer ADD COLUMN setl_ids TEXT;
-                UPDATE transfer SET
-                    (payee_name, payee_account, payee_bank_name, payee_bank_code) = (
-                        SELECT c.payee_name, c.payee_account, c.payee_bank_name, c.payee_bank_code FROM claim c
-                        WHERE c.run_id = transfer.run_id AND c.payee_kind = transfer.payee_kind
-                            AND c.payee_id = transfer.payee_id AND c.payable > 0
-                        ORDER BY c.rowid LIMIT 1),
-                    setl_ids = (
-                        SELECT group_concat(setl_id, ' ') FROM (
-                            SELECT c.setl_id FROM claim c
-                            WHERE c.run_id = transfer.run_id AND c.payee_kind = transfer.payee_kind
-                                AND c.payee_id = transfer.payee_id AND c.payable > 0
-                            ORDER BY c.rowid LIMIT 6))
+                UPDATE transfer SET (payee_name, payee_account, payee_bank_name, payee_bank_code, setl_ids) = (
+                    SELECT p.payee_name, p.payee_account, p.payee_bank_name, p.payee_bank_code, p.setl_ids
+                    FROM payee_total p
+                    WHERE p.run_id = transfer.run_id AND p.payee_kind = transfer.payee_kind
+                        AND p.payee_id = transfer.payee_id)
                 WHERE released = 0;
+                DELETE FROM payee_total WHERE run_id IN (SELECT run_id FROM transfer);
                 -- Nothing reads claims by payee any more; claim.transfer_id was never written.
                 DROP INDEX claim_run_payee;
                 DROP INDEX claim_transfer;
@@ -412,7 +408,7 @@ public final class StateStore: @unchecked Sendable {
     /// power cut must not take back the commit those steps rely on. Other chunks are synced
     /// with the WAL's checkpoints; a power cut loses at most what a resume redoes.
     public func commit(_ chunk: ChunkCommit) throws {
-        guard chunk.file.outcome == .taken else { return try write(chunk) }
+        guard chunk.file.outcome == .taken else { return try db.write { try Self.write(chunk, $0) } }
         try db.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
@@ -421,10 +417,6 @@ public final class StateStore: @unchecked Sendable {
                 return .commit
             }
         }
-    }
-
-    private func write(_ chunk: ChunkCommit) throws {
-        try db.write { db in try Self.write(chunk, db) }
     }
 
     private static func write(_ chunk: ChunkCommit, _ db: Database) throws {
@@ -446,19 +438,14 @@ public final class StateStore: @unchecked Sendable {
             insertClaim.bind(c.status.rawValue)
             insertClaim.bind(c.reason)
             insertClaim.bind(c.payable)
-            insertClaim.bind(c.payee?.kind.rawValue)
-            insertClaim.bind(c.payee?.id)
-            insertClaim.bind(c.payee?.name)
-            insertClaim.bind(c.payee?.account)
-            insertClaim.bind(c.payee?.bankName)
-            insertClaim.bind(c.payee?.bankCode)
+            insertClaim.bind(c.payee)
             try insertClaim.run()
         }
         // The ledger's running sums: the payee as on its first claim, the first six ids.
         var addToPayee = try FastInsert(db, sql: """
-            INSERT INTO payee_total (run_id, payee_kind, payee_id, amount, claims, payee_name, payee_account,
+            INSERT INTO payee_total (run_id, amount, claims, payee_kind, payee_id, payee_name, payee_account,
                                      payee_bank_name, payee_bank_code, setl_ids)
-            VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?)
+            VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (run_id, payee_kind, payee_id) DO UPDATE SET
                 amount = amount + excluded.amount,
                 claims = claims + 1,
@@ -466,15 +453,10 @@ public final class StateStore: @unchecked Sendable {
                                 ELSE setl_ids END
             """)
         for c in chunk.claims where c.payable > 0 {
-            guard let payee = c.payee else { preconditionFailure("claim \(c.setlId) is payable to no one") }
+            precondition(c.payee != nil, "claim \(c.setlId) is payable to no one")
             addToPayee.bind(c.runId)
-            addToPayee.bind(payee.kind.rawValue)
-            addToPayee.bind(payee.id)
             addToPayee.bind(c.payable)
-            addToPayee.bind(payee.name)
-            addToPayee.bind(payee.account)
-            addToPayee.bind(payee.bankName)
-            addToPayee.bind(payee.bankCode)
+            addToPayee.bind(c.payee)
             addToPayee.bind(c.setlId)
             try addToPayee.run()
         }
@@ -516,7 +498,7 @@ public final class StateStore: @unchecked Sendable {
     // MARK: The payment ledger
 
     /// How many settlement ids a transfer's remittance names (and the ledger keeps).
-    public static let remittanceSetlIds = 6
+    static let remittanceSetlIds = 6
 
     /// Assigns every payable claim of the run to exactly one transfer per payee, in one
     /// transaction, the first time it is called; later calls (a resumed run) find the same

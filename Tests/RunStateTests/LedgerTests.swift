@@ -136,7 +136,7 @@ import Testing
             }
             try store.commit(chunk)
         }
-        #expect(try store.assignTransfers(runId: run.id) == (3, 10_251 + 457_566 + (7...14).reduce(0, +)))
+        #expect(try store.assignTransfers(runId: run.id) == (3, 10_251 + 457_566 + 84))
         var clinicTransfer: (TransferRecord, Payee, [String])?
         try store.forEachTransfer(runId: run.id) { transfer, payee, ids in
             if payee.id == "H2" { clinicTransfer = (transfer, payee, ids) }
@@ -166,7 +166,8 @@ import Testing
                     VALUES (?, ?, 'run', ?, '2026-03-16T02:00:00', '1', '[]', '{}')
                     """, arguments: [id, seq, phase])
             }
-            // R1: 7 claims of P1, transfer recorded. R0: 1 claim, released. R2: P1 twice, H9 once, a zero.
+            // The payee of a transfer is as recorded on its first claim: later claims of P1 carry
+            // another name. R1: 7 claims of P1, transfer recorded. R0: 1 claim, released. R2: P1 twice, H9 once, a zero.
             let claims: [(String, String, Int, String)] = (1...7).map { ("R1", "R1-00000\($0)", 100 * $0, "P1") }
                 + [("R0", "R0-000001", 800, "P1"),
                    ("R2", "R2-000001", 5, "P1"), ("R2", "R2-000002", 0, "P1"), ("R2", "R2-000003", 7, "P1"),
@@ -177,7 +178,7 @@ import Testing
                         payee_name, payee_account, payee_bank_name, payee_bank_code)
                     VALUES (?, ?, 0, ?, 'approved', ?, ?, ?, ?, '6222021234567891233', '', '102121000011')
                     """, arguments: [c.1, c.0, i, c.2, c.3 == "H9" ? "institution" : "person", c.3,
-                                     c.3 == "H9" ? "医院" : "张伟"])
+                                     c.3 == "H9" ? "医院" : ["R1-000001", "R2-000001"].contains(c.1) ? "张伟" : "张伟（新卡）"])
             }
             try db.execute(sql: """
                 INSERT INTO transfer (end_to_end_id, run_id, seq, payee_kind, payee_id, amount, claims, released)
@@ -188,6 +189,9 @@ import Testing
         try old.close()
 
         let upgraded = try StateStore(path: path)
+        // Sums for R2 only: R1's transfers are recorded, R0 is completed.
+        let sums = try upgraded.db.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT run_id FROM payee_total") }
+        #expect(sums == ["R2"])
         let zhang = Payee(kind: .person, id: "P1", name: "张伟", account: "6222021234567891233", bankName: "",
                           bankCode: "102121000011")
         func transfers(_ runId: String) throws -> [(TransferRecord, Payee, [String])] {
