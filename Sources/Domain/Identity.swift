@@ -47,6 +47,14 @@ public enum ResidentID {
         return Character(Unicode.Scalar(bytes[17])) == expected ? nil : .checkDigit(expected: expected)
     }
 
+    /// The number as GB 11643 writes it: a lower-case `x` check character becomes `X`.
+    /// Hospital systems and rosters type it either way, and the person is the same; anything
+    /// else is left as it is, for `problem` to judge. (The spec is silent: docs/ingest.md.)
+    public static func normalised(_ certno: String) -> String {
+        guard certno.utf8.count == 18, certno.utf8.last == UInt8(ascii: "x") else { return certno }
+        return certno.dropLast() + "X"
+    }
+
     /// `130102199001011237` → `1301**********1237`.
     public static func masked(_ certno: String) -> String { Masking.keep(certno, first: 4, last: 4) }
 }

@@ -48,7 +48,7 @@ struct Normaliser {
         let mdtrtId = text(.mdtrtId)
         let psnNo = text(.psnNo)
         let psnName = text(.psnName)
-        var certno = text(.certno)
+        var certno = text(.certno).map(ResidentID.normalised)
         if var value = certno, let trouble = value.withUTF8({ ResidentID.problem(bytes: $0) }) {
             problem(ClaimField.certno.name, raw[.certno], line: raw.line, trouble.description)
             certno = nil

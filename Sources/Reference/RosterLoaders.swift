@@ -18,7 +18,7 @@ enum RosterLoaders {
                 let earlier = persons.values.firstIndex { $0.psnNo == psnNo }.map { lines[$0] } ?? 0
                 throw row.fail("psn_no", "psn_no \(psnNo) appears twice (first on line \(earlier))")
             }
-            let certno = try row.required("certno")
+            let certno = ResidentID.normalised(try row.required("certno"))
             if let problem = ResidentID.problem(with: certno) {
                 throw row.fail("certno", "certno \(ResidentID.masked(certno)) \(problem)")
             }

@@ -1,3 +1,4 @@
+import Foundation
 import Domain
 import Ingest
 import Testing
@@ -54,6 +55,28 @@ import Testing
         // Quantities carry 4 decimals, amounts 2; zeros count.
         let outcome = try read(invoice: "10.00", fee: "1,XA01,药,2026-02-01T09:30:00,1.00000,10.00,10.00")
         #expect(outcome.invalid.first?.problems.first?.message == "has more than 4 decimal places")
+    }
+
+    /// A one-line claim of the given person.
+    private func read(certno: String) throws -> ReadOutcome {
+        let folder = Paths.temporaryFolder()
+        let path = folder + "/certno.csv"
+        let columns = Self.claimColumns.replacingOccurrences(of: "130102199001011237", with: certno)
+        try Paths.write(Self.header + columns + "10.00,invoice,2026-03-01,manual,1,XA01,药,2026-02-01T09:30:00,1,10.00,10.00\n",
+                        to: path)
+        return try readSubmission(path)
+    }
+
+    /// GB 11643 writes the check character 10 as `X`; hospital systems type `x` too. The claim
+    /// is read with `X`, so it matches the roster; a wrong check character is still wrong.
+    @Test func aLowerCaseXCheckCharacterIsReadAsUpperCase() throws {
+        #expect(try read(certno: "13010219900101004x").valid.first?.certno == "13010219900101004X")
+        #expect(try read(certno: "13010219900101004X").valid.first?.certno == "13010219900101004X")
+        let wrong = try read(certno: "13010219900101005x")
+        #expect(wrong.invalid.first?.problems.map(\.field) == ["certno"])
+        #expect(wrong.invalid.first?.problems.first?.value == "13010219900101005x")
+        // Only the check character: an x anywhere else is not a digit.
+        #expect(try read(certno: "1301021990010100x4").invalid.first?.problems.map(\.field) == ["certno"])
     }
 
     @Test func valuesAreTrimmed() throws {

@@ -121,6 +121,14 @@ private func failure(_ body: () throws -> Any) -> ReferenceError? {
     #expect(BankCard.isValid(ref.persons["P1"]!.bankAccount) == false)
 }
 
+/// GB 11643 writes the check character 10 as `X`; a roster that types `x` names the same
+/// person, and a claim's `X` must match it (docs/ingest.md).
+@Test func aLowerCaseXCheckCharacterLoadsAsUpperCase() throws {
+    let w = Workspace(file: "insured.csv", line: 2,
+                      with: "P1,张伟,13010219900101004x,310,130100,1101,2020-01-01,,active,1000.00,6222021234567891233,工行,102121000011")
+    #expect(try w.load().persons["P1"]?.certno == "13010219900101004X")
+}
+
 @Test func filesAreListedSorted() throws {
     let files = try ReferenceLoader.files(in: Workspace().root)
     #expect(files == ["catalogues/31/services.csv", "catalogues/national/drugs.csv", "facility_standards.csv",
