@@ -166,8 +166,9 @@ final class RunExecution {
 
         func commit() throws {
             try awaitCommit()
-            // The logs' bytes go to the OS now; the checkpoint thread makes them durable
-            // before it commits the lengths that count them.
+            // The logs' bytes go to their writing threads now; the checkpoint thread waits for
+            // them to reach the OS and makes them durable before it commits the lengths that
+            // count them.
             try results.writer.flush()
             try rejected.writer.flush()
             record.resultsBytes = results.writer.offset
@@ -550,7 +551,8 @@ final class ResultLog {
         guard truncate(path, off_t(committed)) == 0 else {
             throw BatchError.failed("cannot cut \(path) back to its checkpoint")
         }
-        writer = try BufferedFileWriter(path: path, mode: .append, capacity: 1 << 20)
+        // Written behind: the kernel's copy of the lines runs beside the adjudication.
+        writer = try BufferedFileWriter(path: path, mode: .append, capacity: 1 << 20, writeBehind: true)
     }
 }
 

@@ -28,7 +28,7 @@ public final class BankCSVWriter {
         tally = TransferTally(h)
         messageId = h.messageId
         transcoder = encoding == .utf8 ? nil : try Transcoder(from: .utf8, to: encoding)
-        writer = try BufferedFileWriter(path: path)
+        writer = try BufferedFileWriter(path: path, capacity: 1 << 20, writeBehind: true)
         row.reserveCapacity(512)
         try writeRow(Self.columns)
     }

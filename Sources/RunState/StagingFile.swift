@@ -12,7 +12,8 @@ public final class StagingWriter {
     public private(set) var count = 0
 
     public init(path: String) throws {
-        writer = try BufferedFileWriter(path: path, capacity: 1 << 20)
+        // Written behind: the kernel copies a block while the stager reads the next claims.
+        writer = try BufferedFileWriter(path: path, capacity: 1 << 20, writeBehind: true)
     }
 
     public func append(_ claim: IngestedClaim) throws {

@@ -1,3 +1,4 @@
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -22,17 +23,24 @@ public struct FileError: Error, CustomStringConvertible, Sendable {
 
 /// A buffered, append-only file writer over a POSIX descriptor: output files are written in
 /// large blocks, and `sync()` makes what was written durable before a checkpoint says so.
+///
+/// With `writeBehind`, a full block is written by a thread of its own while the caller fills
+/// the next one (two blocks, so memory stays bounded). A run's result logs are written so: at
+/// 1,000,000 claims the kernel spent 11 s of the adjudicating thread copying 5.5 GB into the
+/// file cache, time in which that thread could decide claims (issue 7). A failed write is
+/// thrown by the next call that hands over or syncs.
 public final class BufferedFileWriter {
     public let path: String
     private let descriptor: Int32
     private var buffer: [UInt8] = []
     private let capacity: Int
+    private let behind: WriteBehind?
     /// Bytes handed to the writer so far, including what is still buffered.
     public private(set) var offset: Int64
 
     public enum Mode { case truncate, append }
 
-    public init(path: String, mode: Mode = .truncate, capacity: Int = 1 << 16) throws {
+    public init(path: String, mode: Mode = .truncate, capacity: Int = 1 << 16, writeBehind: Bool = false) throws {
         self.path = path
         self.capacity = capacity
         let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (mode == .truncate ? O_TRUNC : O_APPEND)
@@ -41,9 +49,14 @@ public final class BufferedFileWriter {
         descriptor = fd
         offset = mode == .append ? Int64(lseek(fd, 0, SEEK_END)) : 0
         buffer.reserveCapacity(capacity)
+        behind = writeBehind ? WriteBehind(descriptor: fd, path: path, capacity: capacity) : nil
     }
 
-    deinit { close(descriptor) }
+    deinit {
+        // A block still being written must end before its descriptor closes.
+        if let behind { _ = try? behind.written() }
+        close(descriptor)
+    }
 
     public func write(_ bytes: some Collection<UInt8>) throws {
         buffer.append(contentsOf: bytes)
@@ -64,18 +77,14 @@ public final class BufferedFileWriter {
         try text.withUTF8 { try write($0) }
     }
 
+    /// Hands what is buffered to the OS (with `writeBehind`: to the writing thread, which
+    /// hands it to the OS in order).
     public func flush() throws {
-        var start = 0
-        while start < buffer.count {
-            let written = buffer.withUnsafeBytes { raw in
-                Glibc.write(descriptor, raw.baseAddress! + start, raw.count - start)
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw FileError(path: path, operation: "write", errno: errno)
-            }
-            start += written
+        if let behind {
+            if !buffer.isEmpty { try behind.handOver(&buffer) }
+            return
         }
+        try writeAll(buffer, to: descriptor, path: path)
         buffer.removeAll(keepingCapacity: true)
     }
 
@@ -94,6 +103,8 @@ public final class BufferedFileWriter {
         init(writer: BufferedFileWriter) { self.writer = writer }
 
         public func sync() throws {
+            // What was handed to the writing thread reaches the OS first.
+            try writer.behind?.written()
             guard fsync(writer.descriptor) == 0 else {
                 throw FileError(path: writer.path, operation: "fsync", errno: errno)
             }
@@ -103,7 +114,64 @@ public final class BufferedFileWriter {
     /// Writes what is buffered and makes the file durable.
     public func sync() throws {
         try flush()
+        try behind?.written()
         guard fsync(descriptor) == 0 else { throw FileError(path: path, operation: "fsync", errno: errno) }
+    }
+}
+
+/// Writes all of `bytes`, however many calls it takes.
+private func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws {
+    var start = 0
+    while start < bytes.count {
+        let written = bytes.withUnsafeBytes { raw in
+            Glibc.write(descriptor, raw.baseAddress! + start, raw.count - start)
+        }
+        if written < 0 {
+            if errno == EINTR { continue }
+            throw FileError(path: path, operation: "write", errno: errno)
+        }
+        start += written
+    }
+}
+
+/// The writing thread of a `BufferedFileWriter`: one block in flight at a time, in order.
+private final class WriteBehind: @unchecked Sendable {
+    private let descriptor: Int32
+    private let path: String
+    private let queue = DispatchQueue(label: "medclaims.write-behind")
+    /// Signalled when no block is in flight: `block` is then the caller's (empty) and
+    /// `failure` is settled. Whoever waits on it owns both until they signal it back.
+    private let idle = DispatchSemaphore(value: 1)
+    private var block: [UInt8] = []
+    private var failure: (any Error)?
+
+    init(descriptor: Int32, path: String, capacity: Int) {
+        self.descriptor = descriptor
+        self.path = path
+        block.reserveCapacity(capacity)
+    }
+
+    /// Takes `buffer`'s bytes to be written and gives it back empty: it waits while the
+    /// previous block is still being written.
+    func handOver(_ buffer: inout [UInt8]) throws {
+        idle.wait()
+        if let failure {
+            idle.signal()
+            throw failure
+        }
+        swap(&buffer, &block)
+        queue.async { [self] in
+            do { try writeAll(block, to: descriptor, path: path) } catch { failure = error }
+            block.removeAll(keepingCapacity: true)
+            idle.signal()
+        }
+    }
+
+    /// Waits until every block handed over is with the OS; throws the first failed write.
+    func written() throws {
+        idle.wait()
+        defer { idle.signal() }
+        if let failure { throw failure }
     }
 }
 
