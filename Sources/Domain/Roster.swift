@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The insured roster (`insured.csv`), kept compact. A national roster holds millions of
 /// people, and a `Person` value with its own Strings in a dictionary costs about a kilobyte
 /// with what loading it leaves behind: at 200,000 people that was most of a run's memory
@@ -72,8 +76,9 @@ public struct Roster: Sendable {
     private func keyMatches(_ key: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
         let length = fieldLength(at: offset)
         guard length == key.count else { return false }
-        return bytes.withUnsafeBufferPointer { all in
-            key.elementsEqual(UnsafeBufferPointer(rebasing: all[(offset + 4)..<(offset + 4 + length)]))
+        // memcmp: the generic elementsEqual went byte by byte (issue 7).
+        return length == 0 || bytes.withUnsafeBufferPointer { all in
+            memcmp(key.baseAddress!, all.baseAddress! + offset + 4, length) == 0
         }
     }
 
