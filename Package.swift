@@ -39,6 +39,13 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // The system SQLite that GRDB links, for the one setting GRDB does not offer (a C shim:
+        // sqlite3_config is variadic).
+        .systemLibrary(
+            name: "CSQLite",
+            path: "Sources/CSQLite",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         // The vocabulary every stage shares: money in fen, days, codes, claims, reference
         // data, decisions. No dependencies and no I/O.
         .target(name: "Domain", swiftSettings: releaseSpeed),
@@ -54,7 +61,7 @@ let package = Package(
         .target(name: "Ingest", dependencies: ["Domain", "TextFormats", "CLibXML2"], swiftSettings: releaseSpeed),
         // The durable run state in SQLite (GRDB): runs, checkpoints, accumulators, ledger.
         .target(name: "RunState", dependencies: [
-            "Domain", "TextFormats", .product(name: "GRDB", package: "GRDB.swift"),
+            "Domain", "TextFormats", "CSQLite", .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: releaseSpeed),
         // Payment files: ISO 20022 pain.001.001.09 and the bank CSV, with XSD validation.
         .target(name: "Payments", dependencies: ["Domain", "TextFormats", "CLibXML2"],

@@ -46,7 +46,16 @@ final class Stager: @unchecked Sendable {
 
     func start() {
         SubmissionReader.prepareForThreads()
-        let thread = Thread { [self] in self.stageAll() }
+        let thread = Thread { [self] in
+            // The adjudicating thread is the run's critical path, and its work on both cores
+            // (decoding, pricing, the result lines) waits for its slower half: with a lower
+            // priority the stager yields the second core to that half and stages in the gaps
+            // (it runs up to two files ahead). On Linux the nice value of `who` 0 is this
+            // thread's own. Measured at 100,000 claims with the SQLite change of the same day:
+            // a median of 7.9 s against 8.4 s (issue 7).
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+            self.stageAll()
+        }
         thread.stackSize = 8 << 20
         thread.start()
     }

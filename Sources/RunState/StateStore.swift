@@ -1,3 +1,4 @@
+import CSQLite
 import Domain
 import Foundation
 import GRDB
@@ -14,6 +15,7 @@ public final class StateStore: @unchecked Sendable {
     let db: DatabasePool
 
     public init(path: String) throws {
+        _ = Self.sqliteSetUp
         self.path = path
         var config = Configuration()
         config.journalMode = .wal
@@ -41,6 +43,11 @@ public final class StateStore: @unchecked Sendable {
         db = try DatabasePool(path: path, configuration: config)
         try Self.migrator.migrate(db)
     }
+
+    /// Once per process, before the first connection: SQLite stops counting its memory under a
+    /// global mutex. The history reads and the checkpoint's commit run on two threads at once,
+    /// and every SQLite malloc of one waited for the other's (issue 7).
+    private static let sqliteSetUp: Void = { _ = medclaims_sqlite3_stop_counting_memory() }()
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
