@@ -96,8 +96,9 @@ public final class BufferedFileWriter {
     public var durability: Durability { Durability(writer: self) }
 
     public struct Durability: @unchecked Sendable {
-        // Only `fsync` on the writer's descriptor happens on the other thread; the descriptor
-        // stays open while this holds the writer.
+        // On the other thread only two things happen: waiting for the blocks already handed to
+        // the writing thread, and `fsync` on the writer's descriptor (open while this holds
+        // the writer). Nothing is written or buffered from there.
         private let writer: BufferedFileWriter
 
         init(writer: BufferedFileWriter) { self.writer = writer }

@@ -142,6 +142,28 @@ import Testing
         #expect(files(in: ws + "/inbox") == ["SUB-99.xml.part"])
     }
 
+    /// A staging file that cannot be written (the state's disk is full: here /dev/full) is our
+    /// fault, not the hospital's: the run stops with the error and quarantines nothing, and
+    /// once there is room a rerun takes every file. The failure surfaces when the file's last
+    /// block is synced, since the writes are handed to a thread of their own.
+    @Test func aFullStagingDiskStopsTheRunInsteadOfRefusingTheFile() throws {
+        let ws = try sampleWorkspace()
+        let staging = ws + "/state/staging"
+        try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        let blocked = staging + "/\(sampleRunId)-0.claims"
+        try FileManager.default.createSymbolicLink(atPath: blocked, withDestinationPath: "/dev/full")
+        let first = try medclaims(["run", "--workspace", ws])
+        #expect(first.status != 0 && !first.signalled)
+        #expect(first.stderr.contains("No space left"), "\(first.stderr)")
+        #expect(files(in: ws + "/quarantine").isEmpty)
+        try FileManager.default.removeItem(atPath: blocked)
+        let second = try medclaims(["run", "--workspace", ws])
+        #expect(second.status == 0, "\(second.stderr)")
+        let s = try summary(ws + "/out/runs/" + sampleRunId)
+        #expect(s.inputs.map(\.outcome) == [.taken, .taken, .taken, .taken, .taken])
+        #expect(s.counts.claims == 43)
+    }
+
     @Test func aKilledRunResumesToTheCleanRunsOutputs() throws {
         let clean = try sampleWorkspace(chunkClaims: 4)
         try medclaims(["run", "--workspace", clean])
