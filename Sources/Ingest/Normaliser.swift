@@ -44,9 +44,23 @@ struct Normaliser {
             }
         }
 
-        let fixmedinsCode = text(.fixmedinsCode)
-        let mdtrtId = text(.mdtrtId)
-        let psnNo = text(.psnNo)
+        /// An id the state keys on (institution, visit, person, invoice): a control character
+        /// in it is INVALID_DATA. No id has one, and a NUL would be cut off by SQLite's C
+        /// strings in some lookups and not in others, so one claim could be approved twice.
+        func identifier(_ field: ClaimField) -> String? {
+            guard let text = text(field) else { return nil }
+            if let byte = text.utf8.first(where: { $0 < 0x20 || $0 == 0x7F }) {
+                let code = String(byte, radix: 16, uppercase: true)
+                problem(field.name, raw[field], line: raw.line,
+                        "contains a control character (U+\(String(repeating: "0", count: 4 - code.count))\(code))")
+                return nil
+            }
+            return text
+        }
+
+        let fixmedinsCode = identifier(.fixmedinsCode)
+        let mdtrtId = identifier(.mdtrtId)
+        let psnNo = identifier(.psnNo)
         let psnName = text(.psnName)
         var certno = text(.certno).map(ResidentID.normalised)
         if var value = certno, let trouble = value.withUTF8({ ResidentID.problem(bytes: $0) }) {
@@ -78,7 +92,7 @@ struct Normaliser {
                 return nil
             }
         }()
-        let invoiceNo = text(.invoiceNo)
+        let invoiceNo = identifier(.invoiceNo)
         let invoiceDate = parsedBytes(.invoiceDate, "is not a date YYYY-MM-DD") { Day(bytes: $0) }
         let invoiceAmount: Fen? = {
             guard var text = text(.invoiceAmount) else { return nil }

@@ -79,6 +79,43 @@ import Testing
         #expect(try read(certno: "1301021990010100x4").invalid.first?.problems.map(\.field) == ["certno"])
     }
 
+    /// Found by review: an id with a NUL in it was stored whole by one statement and cut short
+    /// by another, so a second claim on the same invoice was not seen as a duplicate. Ids with
+    /// control characters are INVALID_DATA; the line and field are named.
+    @Test func anIdWithAControlCharacterIsInvalid() throws {
+        let folder = Paths.temporaryFolder()
+        let path = folder + "/ids.csv"
+        let fee = "10.00,invoice,2026-03-01,manual,1,XA01,药,2026-02-01T09:30:00,1,10.00,10.00\n"
+        let withNul = Self.claimColumns.replacingOccurrences(of: "3100126000123", with: "31001\u{0}26000123")
+        let withTab = Self.claimColumns.replacingOccurrences(of: "ZY20260201-0007", with: "ZY2026\t0201-0008")
+        let clean = Self.claimColumns.replacingOccurrences(of: "ZY20260201-0007", with: "ZY20260201-0009")
+        try Paths.write(Self.header + withNul + fee + withTab + fee + clean + fee, to: path)
+        let outcome = try readSubmission(path)
+        #expect(outcome.invalid.map { $0.problems.map(\.field) } == [["invoice_no"], ["mdtrt_id"]])
+        #expect(outcome.invalid.map { $0.problems.map(\.line) } == [[2], [3]])
+        #expect(outcome.invalid.first?.problems.first?.message == "contains a control character (U+0000)")
+        #expect(outcome.invalid.last?.problems.first?.message == "contains a control character (U+0009)")
+        #expect(outcome.valid.map(\.sourceLine) == [4])
+    }
+
+    /// The rows of one CSV claim agree on its certno whatever the case of its check character;
+    /// another certno is still a disagreement.
+    @Test func rowsAgreeOnACertnoTypedWithxAndX() throws {
+        func claim(_ first: String, _ second: String) throws -> ReadOutcome {
+            let path = Paths.temporaryFolder() + "/rows.csv"
+            let row = { (certno: String, sn: Int) in
+                Self.claimColumns.replacingOccurrences(of: "130102199001011237", with: certno)
+                    + "20.00,invoice,2026-03-01,manual,\(sn),XA01,药,2026-02-01T09:30:00,1,10.00,10.00\n"
+            }
+            try Paths.write(Self.header + row(first, 1) + row(second, 2), to: path)
+            return try readSubmission(path)
+        }
+        #expect(try claim("13010219900101004x", "13010219900101004X").valid.first?.certno == "13010219900101004X")
+        let other = try claim("13010219900101004X", "130102199001011237")
+        #expect(other.invalid.first?.problems.map(\.field) == ["certno"])
+        #expect(other.invalid.first?.problems.first?.line == 3)
+    }
+
     @Test func valuesAreTrimmed() throws {
         let outcome = try read(invoice: " 10.00 ", fee: " 1 ,XA01,药, 2026-02-01T09:30:00 ,1,10.00,10.00 ")
         #expect(outcome.valid.first?.invoiceAmount == 10_00)
