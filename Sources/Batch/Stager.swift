@@ -48,8 +48,8 @@ final class Stager: @unchecked Sendable {
         SubmissionReader.prepareForThreads()
         let thread = Thread { [self] in
             // The adjudicating thread is the run's critical path, and its work on both cores
-            // (decoding, pricing, the result lines) waits for its slower half: with a lower
-            // priority the stager yields the second core to that half and stages in the gaps
+            // (decoding, pricing, the result lines) waits for the other core's stripes: with a
+            // lower priority the stager yields the second core to them and stages in the gaps
             // (it runs up to two files ahead). On Linux the nice value of `who` 0 is this
             // thread's own; the threads libdispatch starts for its queues did not inherit it
             // (seen in /proc during a run: they run at 0, or at what their QoS asks). Measured at 100,000 claims with the SQLite change of the same day:
