@@ -437,18 +437,19 @@ struct DecidedClaim: Sendable {
 struct Stripes {
     static let largest = 64
 
+    let batch: Int
     /// Claims per stripe (the last stripe may have fewer).
     let size: Int
-    let count: Int
+    var count: Int { (batch + size - 1) / size }
 
     init(batch: Int) {
+        self.batch = batch
         size = max(1, min(Self.largest, (batch + 1) / 2))
-        count = (batch + size - 1) / size
     }
 
     func stripe(of claim: Int) -> Int { claim / size }
 
-    func claims(of stripe: Int, in batch: Int) -> Range<Int> {
+    func claims(of stripe: Int) -> Range<Int> {
         stripe * size..<min(batch, (stripe + 1) * size)
     }
 }
@@ -523,7 +524,7 @@ final class ResultLines {
     /// The JSON line of the batch's `n`th claim, newline included, and whether it was rejected.
     subscript(n: Int) -> (ArraySlice<UInt8>, Bool) {
         let stripe = layout.stripe(of: n)
-        let i = n - stripe * layout.size
+        let i = n % layout.size
         let start = i == 0 ? 0 : stripes[stripe].ends[i - 1]
         return (stripes[stripe].bytes[start..<stripes[stripe].ends[i]], stripes[stripe].rejected[i])
     }
@@ -539,14 +540,13 @@ extension Array where Element: Sendable {
             let source = SendableBuffer(input)
             return [Result](unsafeUninitializedCapacity: count) { output, initialized in
                 let target = SendablePointer(output.baseAddress!)
-                let count = source.buffer.count
-                let layout = Stripes(batch: count)
+                let layout = Stripes(batch: source.buffer.count)
                 DispatchQueue.concurrentPerform(iterations: layout.count) { stripe in
-                    for i in layout.claims(of: stripe, in: count) {
+                    for i in layout.claims(of: stripe) {
                         (target.pointer + i).initialize(to: transform(source.buffer[i]))
                     }
                 }
-                initialized = count
+                initialized = layout.batch
             }
         }
     }

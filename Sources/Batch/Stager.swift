@@ -5,15 +5,25 @@ import Logging
 import RunState
 import TextFormats
 
+/// An error writing the staging file (the state's disk), as opposed to reading the submission.
+struct StagingWriteFailure: Error {
+    var underlying: Error
+
+    /// Runs a write to a staging file: whatever it throws is our disk's failure.
+    static func onFailure(_ write: () throws -> Void) throws {
+        do {
+            try write()
+        } catch {
+            throw StagingWriteFailure(underlying: error)
+        }
+    }
+}
+
 /// Reads submissions into their staging files on a second thread, a file or two ahead of the
 /// adjudication, so that parsing one file and adjudicating another keep both cores busy. Files
 /// are staged strictly in the run's order; the adjudication waits for each in turn. A file's
 /// content hash is taken here too (one more read, on this thread), and content taken before is
 /// not staged at all.
-/// An error writing the staging file (the state's disk), as opposed to reading the submission.
-struct StagingWriteFailure: Error {
-    var underlying: Error
-}
 
 final class Stager: @unchecked Sendable {
     private let store: StateStore
@@ -52,8 +62,9 @@ final class Stager: @unchecked Sendable {
             // lower priority the stager yields the second core to them and stages in the gaps
             // (it runs up to two files ahead). On Linux the nice value of `who` 0 is this
             // thread's own; the threads libdispatch starts for its queues did not inherit it
-            // (seen in /proc during a run: they run at 0, or at what their QoS asks). Measured at 100,000 claims with the SQLite change of the same day:
-            // a median of 7.9 s against 8.4 s (issue 7).
+            // (seen in /proc during a run: they run at 0, or at what their QoS asks).
+            // Measured at 100,000 claims with the SQLite change of the same day: a median of
+            // 7.9 s against 8.4 s (issue 7).
             _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
             self.stageAll()
         }
@@ -139,19 +150,11 @@ final class Stager: @unchecked Sendable {
             let writer = try StagingWriter(path: path)
             do {
                 let summary = try SubmissionReader.read(path: file.sourcePath, displayName: file.name, limits: limits) {
-                    do {
-                        try writer.append($0)
-                    } catch {
-                        throw StagingWriteFailure(underlying: error)
-                    }
+                    claim in try StagingWriteFailure.onFailure { try writer.append(claim) }
                 }
-                // With the writes handed to a thread of their own, a failed block is thrown
-                // here as often as by `append`: the last blocks' failures surface in `finish`.
-                do {
-                    try writer.finish()
-                } catch {
-                    throw StagingWriteFailure(underlying: error)
-                }
+                // The writes are handed to a thread of their own: a failed block is thrown by
+                // the next hand-over, and the last blocks' failures by `finish`.
+                try StagingWriteFailure.onFailure { try writer.finish() }
                 CrashPoint.reached("staged-file-written")
                 file.outcome = .staged
                 file.claims = summary.claims

@@ -253,11 +253,11 @@ struct CSVSubmissionReader {
                 guard let index = columns[field], !claimColumns.equals(field.rawValue, fields[index]),
                       let first = claim.raw[field] else { continue }
                 let value = String(decoding: fields[index], as: UTF8.self)
-                // A certno's check character may be typed `x` on one row and `X` on another.
-                let agree = field == .certno
-                    ? ResidentID.normalised(trimmedBlanks(value)) == ResidentID.normalised(trimmedBlanks(first.text))
-                    : trimmedBlanks(value) == trimmedBlanks(first.text)
-                if !agree {
+                var (now, before) = (trimmedBlanks(value), trimmedBlanks(first.text))
+                if field == .certno {  // its check character may be typed `x` on one row, `X` on another
+                    (now, before) = (ResidentID.normalised(now), ResidentID.normalised(before))
+                }
+                if now != before {
                     // Both values are shown as logs may show them: an identity number masked.
                     let earlier = field == .certno ? ResidentID.masked(first.text) : first.text
                     claim.raw.problems.append(FieldProblem(

@@ -50,9 +50,9 @@ struct Normaliser {
         func identifier(_ field: ClaimField) -> String? {
             guard let text = text(field) else { return nil }
             if let byte = text.utf8.first(where: { $0 < 0x20 || $0 == 0x7F }) {
-                let code = String(byte, radix: 16, uppercase: true)
+                let hex = String(byte, radix: 16, uppercase: true)
                 problem(field.name, raw[field], line: raw.line,
-                        "contains a control character (U+\(String(repeating: "0", count: 4 - code.count))\(code))")
+                        "contains a control character (U+00\(byte < 0x10 ? "0" : "")\(hex))")
                 return nil
             }
             return text

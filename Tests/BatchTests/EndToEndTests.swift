@@ -1,4 +1,4 @@
-import Batch
+@testable import Batch
 import Domain
 import Foundation
 import Payments
@@ -150,7 +150,7 @@ import Testing
         let ws = try sampleWorkspace()
         let staging = ws + "/state/staging"
         try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
-        let blocked = staging + "/\(sampleRunId)-0.claims"
+        let blocked = RunExecution.stagingPath(folder: staging, runId: sampleRunId, position: 0)
         try FileManager.default.createSymbolicLink(atPath: blocked, withDestinationPath: "/dev/full")
         let first = try medclaims(["run", "--workspace", ws])
         #expect(first.status != 0 && !first.signalled)

@@ -10,7 +10,7 @@ import Testing
         let layout = Stripes(batch: batch)
         var next = 0
         for stripe in 0..<layout.count {
-            let claims = layout.claims(of: stripe, in: batch)
+            let claims = layout.claims(of: stripe)
             #expect(claims.lowerBound == next && !claims.isEmpty && claims.count <= 64)
             for claim in claims { #expect(layout.stripe(of: claim) == stripe) }
             next = claims.upperBound
