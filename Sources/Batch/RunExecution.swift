@@ -591,8 +591,10 @@ final class ResultLog {
         guard truncate(path, off_t(committed)) == 0 else {
             throw BatchError.failed("cannot cut \(path) back to its checkpoint")
         }
-        // Written behind: the kernel's copy of the lines runs beside the adjudication.
-        writer = try BufferedFileWriter(path: path, mode: .append, capacity: 1 << 20, writeBehind: true)
+        // Written behind: the kernel's copy of the lines runs beside the adjudication. The run
+        // does not read its logs back, so what a checkpoint made durable leaves the file cache.
+        writer = try BufferedFileWriter(path: path, mode: .append, capacity: 1 << 20, writeBehind: true,
+                                        dropsSyncedPages: true)
     }
 }
 

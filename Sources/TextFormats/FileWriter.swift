@@ -35,14 +35,21 @@ public final class BufferedFileWriter {
     private var buffer: [UInt8] = []
     private let capacity: Int
     private let behind: WriteBehind?
+    private let dropsSyncedPages: Bool
     /// Bytes handed to the writer so far, including what is still buffered.
     public private(set) var offset: Int64
 
     public enum Mode { case truncate, append }
 
-    public init(path: String, mode: Mode = .truncate, capacity: Int = 1 << 16, writeBehind: Bool = false) throws {
+    /// With `dropsSyncedPages`, what a sync has put on disk leaves the file cache at once. For
+    /// files written once and not read back by the run: a run's result logs (5.5 GB at
+    /// 1,000,000 claims) would otherwise fill the cache, and the kernel copies into pages it
+    /// recycles faster than into pages it must find (issue 7; numbers in docs/benchmarks.md).
+    public init(path: String, mode: Mode = .truncate, capacity: Int = 1 << 16, writeBehind: Bool = false,
+                dropsSyncedPages: Bool = false) throws {
         self.path = path
         self.capacity = capacity
+        self.dropsSyncedPages = dropsSyncedPages
         let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (mode == .truncate ? O_TRUNC : O_APPEND)
         let fd = open(path, flags, 0o644)
         guard fd >= 0 else { throw FileError(path: path, operation: "open", errno: errno) }
@@ -100,15 +107,18 @@ public final class BufferedFileWriter {
         // the writing thread, and `fsync` on the writer's descriptor (open while this holds
         // the writer). Nothing is written or buffered from there.
         private let writer: BufferedFileWriter
+        /// What was flushed when this was made: the bytes `sync` makes durable.
+        private let length: Int64
 
-        init(writer: BufferedFileWriter) { self.writer = writer }
+        init(writer: BufferedFileWriter) {
+            self.writer = writer
+            length = writer.offset
+        }
 
         public func sync() throws {
             // What was handed to the writing thread reaches the OS first.
             try writer.behind?.written()
-            guard fsync(writer.descriptor) == 0 else {
-                throw FileError(path: writer.path, operation: "fsync", errno: errno)
-            }
+            try writer.syncDescriptor(durableLength: length)
         }
     }
 
@@ -116,7 +126,18 @@ public final class BufferedFileWriter {
     public func sync() throws {
         try flush()
         try behind?.written()
+        try syncDescriptor(durableLength: offset)
+    }
+
+    /// `fsync`, then, with `dropsSyncedPages`, drops the first `durableLength` bytes from the
+    /// cache: they are clean now, so the kernel frees their pages without writing. (Linux drops
+    /// whole pages only, so a page still being appended to stays.) Only advice: a kernel that
+    /// ignores it leaves the pages cached, and nothing else changes.
+    private func syncDescriptor(durableLength: Int64) throws {
         guard fsync(descriptor) == 0 else { throw FileError(path: path, operation: "fsync", errno: errno) }
+        if dropsSyncedPages, durableLength > 0 {
+            _ = posix_fadvise(descriptor, 0, off_t(durableLength), POSIX_FADV_DONTNEED)
+        }
     }
 }
 

@@ -51,4 +51,31 @@ import TextFormats
         #expect(throws: FileError.self) { try writer.sync() }
         #expect(throws: FileError.self) { try writer.write("another block...") }
     }
+
+    /// With `dropsSyncedPages`, what a sync made durable is no longer in the file cache (asked
+    /// of the kernel with `mincore`); without it, it stays cached. The bytes are the same.
+    @Test(arguments: [false, true]) func aSyncDropsTheDurablePagesWhenAsked(drops: Bool) throws {
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let writer = try BufferedFileWriter(path: path, capacity: 1 << 16, writeBehind: true, dropsSyncedPages: drops)
+        let block = [UInt8](repeating: UInt8(ascii: "x"), count: 1 << 16)
+        for _ in 0..<4 { try writer.write(block) }
+        try writer.flush()
+        try writer.durability.sync()
+        let cached = try cachedPages(of: path, length: 4 << 16)
+        #expect(cached == (drops ? 0 : (4 << 16) / Int(sysconf(Int32(_SC_PAGESIZE)))))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(repeating: UInt8(ascii: "x"), count: 4 << 16))
+    }
+
+    /// How many pages of the file's first `length` bytes are in the file cache.
+    func cachedPages(of path: String, length: Int) throws -> Int {
+        let fd = open(path, O_RDONLY)
+        defer { close(fd) }
+        let mapped = try #require(mmap(nil, length, PROT_READ, MAP_SHARED, fd, 0))
+        try #require(mapped != MAP_FAILED)
+        defer { munmap(mapped, length) }
+        var vector = [UInt8](repeating: 0, count: length / Int(sysconf(Int32(_SC_PAGESIZE))))
+        #expect(mincore(mapped, length, &vector) == 0)
+        return vector.filter { $0 & 1 == 1 }.count
+    }
 }
