@@ -107,7 +107,9 @@ public final class BufferedFileWriter {
         // the writing thread, and `fsync` on the writer's descriptor (open while this holds
         // the writer). Nothing is written or buffered from there.
         private let writer: BufferedFileWriter
-        /// What was flushed when this was made: the bytes `sync` makes durable.
+        /// The bytes handed to the writer when this was made: what `sync` makes durable, when
+        /// they were flushed first (as a checkpoint does), and what it then drops from the
+        /// cache. (Bytes still buffered are not on disk; their pages are not clean, and stay.)
         private let length: Int64
 
         init(writer: BufferedFileWriter) {
