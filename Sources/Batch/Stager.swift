@@ -19,12 +19,11 @@ struct StagingWriteFailure: Error {
     }
 }
 
-/// Reads submissions into their staging files on a second thread, up to six files ahead of the
-/// adjudication, so that parsing one file and adjudicating another keep both cores busy. Files
-/// are staged strictly in the run's order; the adjudication waits for each in turn. A file's
-/// content hash is taken here too (one more read, on this thread), and content taken before is
-/// not staged at all.
-
+/// Reads submissions into their staging files on a second thread, up to `lookahead` files ahead
+/// of the adjudication, so that parsing one file and adjudicating another keep both cores
+/// busy. Files are staged strictly in the run's order; the adjudication waits for each in
+/// turn. A file's content hash is taken here too (one more read, on this thread), and content
+/// taken before is not staged at all.
 final class Stager: @unchecked Sendable {
     private let store: StateStore
     private let limits: IngestLimits
@@ -64,7 +63,7 @@ final class Stager: @unchecked Sendable {
             // The adjudicating thread is the run's critical path, and its work on both cores
             // (decoding, pricing, the result lines) waits for the other core's stripes: with a
             // lower priority the stager yields the second core to them and stages in the gaps
-            // (it runs up to six files ahead). On Linux the nice value of `who` 0 is this
+            // (`lookahead` lets it bank them). On Linux the nice value of `who` 0 is this
             // thread's own; the threads libdispatch starts for its queues did not inherit it
             // (seen in /proc during a run: they run at 0, or at what their QoS asks).
             // Measured at 100,000 claims with the SQLite change of the same day: a median of

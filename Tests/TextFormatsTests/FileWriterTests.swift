@@ -53,15 +53,21 @@ import TextFormats
     }
 
     /// With `dropsSyncedPages`, what a sync made durable is no longer in the file cache (asked
-    /// of the kernel with `mincore`); without it, it stays cached. The bytes are the same.
-    @Test(arguments: [false, true]) func aSyncDropsTheDurablePagesWhenAsked(drops: Bool) throws {
+    /// of the kernel with `mincore`); without it, it stays cached. The bytes are the same. Both
+    /// ways of syncing: a checkpoint's (`durability`, after a flush) and the writer's own.
+    @Test(arguments: [false, true], [false, true])
+    func aSyncDropsTheDurablePagesWhenAsked(drops: Bool, atACheckpoint: Bool) throws {
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let writer = try BufferedFileWriter(path: path, capacity: 1 << 16, writeBehind: true, dropsSyncedPages: drops)
         let block = [UInt8](repeating: UInt8(ascii: "x"), count: 1 << 16)
         for _ in 0..<4 { try writer.write(block) }
-        try writer.flush()
-        try writer.durability.sync()
+        if atACheckpoint {
+            try writer.flush()
+            try writer.durability.sync()
+        } else {
+            try writer.sync()
+        }
         let cached = try cachedPages(of: path, length: 4 << 16)
         #expect(cached == (drops ? 0 : (4 << 16) / Int(sysconf(Int32(_SC_PAGESIZE)))))
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(repeating: UInt8(ascii: "x"), count: 4 << 16))
