@@ -54,10 +54,15 @@ struct PaymentStage {
             return (format, AtomicFile.temporaryPath(for: final), final)
         }
         var pain001: Pain001Writer?
+        var validation: Pain001Validation?
         var csv: BankCSVWriter?
         for file in files {
             switch file.format {
-            case .pain001: pain001 = try Pain001Writer(path: file.temporary, header: header)
+            case .pain001:
+                // Validated as it is written (one pass, beside the writing); judged below,
+                // before anything is renamed.
+                validation = Pain001Validation(naming: file.format.fileName)
+                pain001 = try Pain001Writer(path: file.temporary, header: header, validation: validation)
             case .csv: csv = try BankCSVWriter(path: file.temporary, header: header, encoding: config.csvEncoding)
             }
         }
@@ -69,18 +74,14 @@ struct PaymentStage {
         }
         try pain001?.finish()
         try csv?.finish()
-        for file in files {
-            CrashPoint.reached("payment-file-written")
-            guard file.format == .pain001 else { continue }
-            let problems = try PaymentSchema.validate(fileAt: file.temporary)
-            guard problems.isEmpty else {
-                for f in files { try? FileManager.default.removeItem(atPath: f.temporary) }
-                execution.log.error("payment file failed validation", metadata: ["errors": .string(problems.joined(separator: "; "))])
-                throw BatchError.failed("""
-                    \(file.format.fileName) does not validate against pain.001.001.09; nothing was released:
-                    \(problems.prefix(10).joined(separator: "\n"))
-                    """)
-            }
+        for _ in files { CrashPoint.reached("payment-file-written") }
+        if let problems = try validation?.errors(), !problems.isEmpty {
+            for f in files { try? FileManager.default.removeItem(atPath: f.temporary) }
+            execution.log.error("payment file failed validation", metadata: ["errors": .string(problems.joined(separator: "; "))])
+            throw BatchError.failed("""
+                \(PaymentFileFormat.pain001.fileName) does not validate against pain.001.001.09; nothing was released:
+                \(problems.prefix(10).joined(separator: "\n"))
+                """)
         }
         for file in files {
             try AtomicFile.publish(file.temporary, as: file.final)

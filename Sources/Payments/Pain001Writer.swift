@@ -8,6 +8,7 @@ import TextFormats
 /// One `PmtInf` holds every transfer. The output is indented, one element per line, so a
 /// validation error's line number points at one field. Nothing in it depends on the clock
 /// or the machine: the same header and transfers give the same bytes.
+/// With a `Pain001Validation`, every byte written to the file is validated as it is written.
 /// When any method throws, the file at `path` is incomplete and must be discarded.
 public final class Pain001Writer {
     public static let namespace = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"
@@ -15,13 +16,15 @@ public final class Pain001Writer {
     static let clearingSystem = "CNAPS"
 
     private let writer: BufferedFileWriter
+    private let validation: Pain001Validation?
     private var tally: TransferTally
     /// Reused for every transaction, so appending does not allocate a fresh buffer each time.
     private var chunk = XMLLines()
 
-    public init(path: String, header: PaymentBatchHeader) throws {
+    public init(path: String, header: PaymentBatchHeader, validation: Pain001Validation? = nil) throws {
         let h = try PreparedHeader(header)
         tally = TransferTally(h)
+        self.validation = validation
         // Written behind, in large blocks: the kernel copies one while the next is made.
         writer = try BufferedFileWriter(path: path, capacity: 1 << 20, writeBehind: true)
         var x = XMLLines()
@@ -52,7 +55,7 @@ public final class Pain001Writer {
         x.agent(6, "DbtrAgt", code: h.payerBankCode, name: h.payerBankName)
         // The reimbursement must arrive whole: the agency bears the bank's charges.
         x.element(6, "ChrgBr", "DEBT")
-        try writer.write(x.bytes)
+        try write(x.bytes)
     }
 
     public func append(_ t: PaymentTransfer) throws {
@@ -80,13 +83,18 @@ public final class Pain001Writer {
             chunk.line(8, "</RmtInf>")
         }
         chunk.line(6, "</CdtTrfTxInf>")
-        try writer.write(chunk.bytes)
+        try write(chunk.bytes)
     }
 
     public func finish() throws {
         try tally.close()
-        try writer.write("    </PmtInf>\n  </CstmrCdtTrfInitn>\n</Document>\n")
+        try write(Array("    </PmtInf>\n  </CstmrCdtTrfInitn>\n</Document>\n".utf8))
         try writer.sync()
+    }
+
+    private func write(_ bytes: [UInt8]) throws {
+        try writer.write(bytes)
+        validation?.write(bytes)
     }
 }
 

@@ -12,69 +12,85 @@ public enum PaymentSchema {
     /// must not turn into a million strings.
     public static let maxReportedErrors = 100
 
-    /// Validates an XML file against the bundled pain.001.001.09 XSD (Bundle.module resource "pain.001.001.09.xsd",
-    /// already in Sources/Payments/Resources and declared in Package.swift) with libxml2's xmlSchema* API. Returns the errors (empty = valid), each with line.
+    /// Validates an XML file against the bundled pain.001.001.09 XSD (resource
+    /// "pain.001.001.09.xsd") with libxml2's xmlSchema* API, and reconciles its totals in the
+    /// same pass. Returns the errors (empty = valid), each `line N: message`.
     ///
     /// A file the XSD accepts is then reconciled (`PaymentTotals`): amounts are CNY with at
     /// most 2 decimals, and `NbOfTxs`/`CtrlSum` at both levels equal the count and the exact
     /// sum of the transactions — what the schema cannot express and a bank relies on.
     ///
-    /// Each error reads `line N: message`. The file is streamed (`xmlSchemaValidateFile`,
-    /// SAX), never loaded whole. Throws when the schema cannot be loaded or the file cannot
-    /// be read; a file that is not well-formed XML is not thrown but reported as errors.
+    /// The file is streamed (`xmlTextReader`, validating as it reads), never loaded whole.
+    /// Throws when the schema cannot be loaded or the file cannot be read; a file that is not
+    /// well-formed XML is not thrown but reported as errors.
     ///
     /// Thread safety: the parsed schema is loaded once (a lazily initialised `static let`)
     /// and only read afterwards, which libxml2 allows from several threads; each call has its
-    /// own validation context and error list. Parser errors (not well-formed XML) reach
-    /// libxml2's structured error handler, which is per thread in libxml2; it is set for the
-    /// duration of the call and restored after.
+    /// own reader, validation context and error list.
     ///
-    /// No network: the schema has no imports or includes; the instance is parsed with
-    /// libxml2's defaults, which load no external DTD and no external entity, and the
-    /// validator ignores `xsi:schemaLocation` when it is given a schema.
+    /// No network: the schema has no imports or includes; the instance is read with
+    /// `XML_PARSE_NONET` and without DTD loading or entity substitution, and the validator
+    /// ignores `xsi:schemaLocation` when it is given a schema.
     public static func validate(fileAt path: String) throws -> [String] {
         let schema = try loadedSchema.get()
         guard access(path, R_OK) == 0 else {
             throw PaymentSchemaError(message: "cannot read \(path): \(String(cString: strerror(errno)))")
         }
+        return try validate(schema, naming: path) { xmlReaderForFile(path, nil, readerOptions) }
+    }
+
+    /// Validates, as `validate(fileAt:)`, the bytes a writer hands to `pipe`, while they are
+    /// written; returns when the writer closed the pipe.
+    static func validate(_ pipe: BytePipe, naming name: String) throws -> [String] {
+        // However it ends, the writer must never wait on a reader that has stopped.
+        defer { pipe.stopReading() }
+        let schema = try loadedSchema.get()
+        return try validate(schema, naming: name) {
+            xmlReaderForIO(readFromPipe, nil, Unmanaged.passUnretained(pipe).toOpaque(), name, nil, readerOptions)
+        }
+    }
+
+    /// The parser's options: no network; no DTD loading and no entity substitution (libxml2's
+    /// defaults, never to be added: they open XXE and billion-laughs holes); line numbers past
+    /// 65,535, as a national run's file has millions of lines.
+    private static let readerOptions = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue)
+
+    /// One pass of a reader over the file: libxml2 checks it against the XSD as it goes, and
+    /// `PaymentTotals` reads its headers and amounts from the same nodes.
+    private static func validate(_ schema: LoadedSchema, naming name: String,
+                                 reader makeReader: () -> xmlTextReaderPtr?) throws -> [String] {
         guard let context = xmlSchemaNewValidCtxt(schema.pointer) else {
             throw PaymentSchemaError(message: "libxml2 could not create a schema validation context")
         }
         defer { xmlSchemaFreeValidCtxt(context) }
-
-        // The reconciliation reads the file a second time. It runs beside the XSD validation,
-        // on the core the run leaves idle at this point (issue 7); its answer counts only for
-        // a file the schema accepts.
-        let reconciliation = Background { () -> [String] in
-            // libxml2's error handlers are per thread: this one keeps a broken file's parser
-            // errors (which the validation reports) off stderr.
-            xmlSetStructuredErrorFunc(nil, ignoreLibxmlError)
-            return PaymentTotals.check(fileAt: path)
-        }
         let collector = ErrorCollector()
-        let result: Int32 = withExtendedLifetime(collector) {
+        return try withExtendedLifetime(collector) {
             let collectorPointer = Unmanaged.passUnretained(collector).toOpaque()
-            xmlSchemaSetValidStructuredErrors(context, collectLibxmlError, collectorPointer)
+            // Until the reader has its own handler (opening the input), libxml2 reports to its
+            // per-thread handler: it is set for the call and restored after.
             let previousHandler = __xmlStructuredError().pointee
             let previousContext = __xmlStructuredErrorContext().pointee
             xmlSetStructuredErrorFunc(collectorPointer, collectLibxmlError)
             defer { xmlSetStructuredErrorFunc(previousContext, previousHandler) }
-            return xmlSchemaValidateFile(context, path, 0)
+            guard let reader = makeReader() else {
+                throw PaymentSchemaError(message: "libxml2 could not open \(name)")
+            }
+            defer { xmlFreeTextReader(reader) }
+            // Parse errors and the validator's errors, each with its line, reach the collector.
+            xmlTextReaderSetStructuredErrorHandler(reader, collectLibxmlError, collectorPointer)
+            guard xmlTextReaderSchemaValidateCtxt(reader, context, 0) == 0 else {
+                throw PaymentSchemaError(message: "libxml2 could not validate \(name) against the schema")
+            }
+            let totalsProblems = PaymentTotals.check(reader)
+            var errors = collector.errors
+            if errors.isEmpty && xmlTextReaderIsValid(reader) == 0 {
+                // Invalid, yet nothing reached the handler: still never report such a file valid.
+                errors.append("line 0: the file is not valid")
+            }
+            if collector.dropped > 0 { errors.append("… and \(collector.dropped) more errors") }
+            // Only a file the schema accepts has a known shape to reconcile.
+            return errors.isEmpty ? totalsProblems : errors
         }
-        if result < 0 && collector.errors.isEmpty {
-            _ = try? reconciliation.value()  // never leave it reading a file the caller will remove
-            throw PaymentSchemaError(message: "libxml2 failed internally while validating \(path)")
-        }
-        var errors = collector.errors
-        if result != 0 && errors.isEmpty {
-            // Invalid, yet nothing reached a handler: still never report such a file valid.
-            errors.append("line 0: the file is not valid (libxml2 code \(result))")
-        }
-        if collector.dropped > 0 { errors.append("… and \(collector.dropped) more errors") }
-        // Only a file the schema accepts has a known shape to reconcile.
-        let totalsProblems = try reconciliation.value()
-        if errors.isEmpty { errors = totalsProblems }
-        return errors
     }
 
     /// The parsed schema, or why it could not be loaded; loaded on first use.
@@ -131,4 +147,10 @@ private func collectLibxmlError(_ context: UnsafeMutableRawPointer?, _ error: xm
     collector.errors.append("line \(error.pointee.line): \(message)")
 }
 
-private func ignoreLibxmlError(_ context: UnsafeMutableRawPointer?, _ error: xmlErrorPtr?) {}
+/// libxml2's `xmlInputReadCallback` over a `BytePipe`: 0 at its end.
+private func readFromPipe(_ context: UnsafeMutableRawPointer?, _ buffer: UnsafeMutablePointer<CChar>?,
+                          _ length: Int32) -> Int32 {
+    guard let context, let buffer, length > 0 else { return -1 }
+    let pipe = Unmanaged<BytePipe>.fromOpaque(context).takeUnretainedValue()
+    return Int32(pipe.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: Int(length))))
+}

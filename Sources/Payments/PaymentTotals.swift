@@ -4,14 +4,15 @@ import Domain
 /// What the XSD cannot say about a pain.001 file and a bank must be able to trust: every
 /// amount is CNY with at most 2 decimals (the XSD allows 5 and any currency), and each
 /// `NbOfTxs`/`CtrlSum`, in `GrpHdr` and in every `PmtInf`, equals the count and the exact
-/// sum of the transactions under it. Streams the file with libxml2's reader (no network,
-/// no DTD), so memory stays flat however many transfers there are.
+/// sum of the transactions under it. Reads the file with libxml2's streaming reader, the same
+/// pass that validates it against the XSD (`PaymentSchema`), so memory stays flat however
+/// many transfers there are.
 enum PaymentTotals {
-    static func check(fileAt path: String) -> [String] {
-        guard let reader = xmlReaderForFile(path, nil, Int32(XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue)) else {
-            return ["line 0: cannot open the file"]
-        }
-        defer { xmlFreeTextReader(reader) }
+    /// Reads `reader` to its end (the caller made it, and may have it validate against the
+    /// XSD on the way), and returns what does not add up. The reader's own errors, a file
+    /// that is not well-formed among them, reach the caller's error handler; here they only
+    /// end the reading.
+    static func check(_ reader: xmlTextReaderPtr) -> [String] {
         var check = Check()
         while true {
             let status = xmlTextReaderRead(reader)
@@ -20,18 +21,18 @@ enum PaymentTotals {
                 check.problem(Int(xmlTextReaderGetParserLineNumber(reader)), "the file could not be read to its end")
                 break
             }
-            guard xmlTextReaderNodeType(reader) == Int32(XML_READER_TYPE_ELEMENT.rawValue) else { continue }
-            let depth = xmlTextReaderDepth(reader)
-            // The node's own line: the parser's line is ahead, it reads in chunks.
-            let line = xmlTextReaderCurrentNode(reader).map { Int(xmlGetLineNo($0)) } ?? 0
-            switch (localName(reader), depth) {
-            case ("GrpHdr", 2): check.section = .group
-            case ("PmtInf", 2): check.startPaymentInfo(line: line)
-            case ("NbOfTxs", 3): check.announceCount(text(reader), line: line)
-            case ("CtrlSum", 3): check.announceSum(text(reader), line: line)
-            case ("CdtTrfTxInf", 3): check.transactionCount += 1
-            case ("InstdAmt", _):
-                check.amount(text(reader), currency: attribute(reader, "Ccy"), line: line)
+            // About 40 elements per transfer: names are compared in libxml2's own bytes, and a
+            // line is looked up only for an element that may be reported.
+            guard xmlTextReaderNodeType(reader) == elementType,
+                  let name = xmlTextReaderConstLocalName(reader) else { continue }
+            switch xmlTextReaderDepth(reader) {
+            case 2 where name.is("GrpHdr"): check.section = .group
+            case 2 where name.is("PmtInf"): check.startPaymentInfo()
+            case 3 where name.is("CdtTrfTxInf"): check.transactionCount += 1
+            case 3 where name.is("NbOfTxs"): check.announceCount(text(reader), line: line(reader))
+            case 3 where name.is("CtrlSum"): check.announceSum(text(reader), line: line(reader))
+            case _ where name.is("InstdAmt"):
+                check.amount(text(reader), currency: attribute(reader, "Ccy"), line: line(reader))
             default: break
             }
         }
@@ -68,7 +69,7 @@ enum PaymentTotals {
             if problems.count < PaymentSchema.maxReportedErrors { problems.append("line \(line): \(message)") }
         }
 
-        mutating func startPaymentInfo(line: Int) {
+        mutating func startPaymentInfo() {
             endPaymentInfo()
             section = .paymentInfo
             inPaymentInfo = true
@@ -127,8 +128,11 @@ enum PaymentTotals {
         }
     }
 
-    private static func localName(_ reader: xmlTextReaderPtr) -> String {
-        xmlTextReaderConstLocalName(reader).map { String(cString: $0) } ?? ""
+    private static let elementType = Int32(XML_READER_TYPE_ELEMENT.rawValue)
+
+    /// The current node's own line: the parser's line is ahead, it reads in chunks.
+    private static func line(_ reader: xmlTextReaderPtr) -> Int {
+        xmlTextReaderCurrentNode(reader).map { Int(xmlGetLineNo($0)) } ?? 0
     }
 
     /// The text inside the current element (simple elements only).
@@ -142,5 +146,15 @@ enum PaymentTotals {
         guard let value = xmlTextReaderGetAttribute(reader, name) else { return nil }
         defer { medclaims_xmlFree(value) }
         return String(cString: value)
+    }
+}
+
+private extension UnsafePointer<xmlChar> {
+    /// Whether this NUL-terminated name is `name` (ASCII).
+    func `is`(_ name: StaticString) -> Bool {
+        // A shorter name differs at its NUL, and is not read past.
+        let bytes = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+        for (i, byte) in bytes.enumerated() where self[i] != byte { return false }
+        return self[bytes.count] == 0
     }
 }

@@ -2,7 +2,7 @@ import Dispatch
 
 /// Work that runs on another thread while the caller goes on; `value()` waits for it and
 /// returns its result or rethrows its error. A run uses it for a chunk's checkpoint (beside the
-/// next batch) and for the payment file's reconciliation (beside its XSD validation).
+/// next batch).
 public final class Background<T>: @unchecked Sendable {
     // Written once by the worker before `done` is signalled, read only after waiting on it.
     private var result: Result<T, Error>?
