@@ -33,3 +33,19 @@ enum SlowCommit {
         if let delay { usleep(delay * 1000) }
     }
 }
+
+/// A test's way to make the payment file on disk differ from what its writer wrote and the
+/// validation read (`MEDCLAIMS_TAMPER_PAIN001=1`): one line break is appended to it before it
+/// is judged, which leaves it well-formed and valid, so only the size check can see it. Unset
+/// (always, outside that test), it costs one comparison.
+enum TamperedPaymentFile {
+    private static let active = getenv("MEDCLAIMS_TAMPER_PAIN001") != nil
+
+    static func apply(to path: String) {
+        guard active else { return }
+        let fd = open(path, O_WRONLY | O_APPEND)
+        guard fd >= 0 else { return }
+        _ = write(fd, "\n", 1)
+        close(fd)
+    }
+}

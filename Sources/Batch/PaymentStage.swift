@@ -74,15 +74,26 @@ struct PaymentStage {
         }
         try pain001?.finish()
         try csv?.finish()
-        for _ in files { CrashPoint.reached("payment-file-written") }
-        if let problems = try validation?.errors(), !problems.isEmpty {
-            for f in files { try? FileManager.default.removeItem(atPath: f.temporary) }
-            execution.log.error("payment file failed validation", metadata: ["errors": .string(problems.joined(separator: "; "))])
-            throw BatchError.failed("""
-                \(PaymentFileFormat.pain001.fileName) does not validate against pain.001.001.09; nothing was released:
-                \(problems.prefix(10).joined(separator: "\n"))
-                """)
+        CrashPoint.reached("payment-file-written")
+        if let pain001, let validation, let temporary = files.first(where: { $0.format == .pain001 })?.temporary {
+            TamperedPaymentFile.apply(to: temporary)
+            var problems = try validation.errors()
+            // What was validated is every byte the writer handed the file; the file, synced,
+            // must hold exactly that many (it is not read back).
+            let size = (try? FileManager.default.attributesOfItem(atPath: temporary)[.size] as? NSNumber)?.int64Value
+            if problems.isEmpty && size != pain001.bytesWritten {
+                problems.append("line 0: the file holds \(size.map(String.init) ?? "no") bytes, but \(pain001.bytesWritten) were written and validated")
+            }
+            guard problems.isEmpty else {
+                for f in files { try? FileManager.default.removeItem(atPath: f.temporary) }
+                execution.log.error("payment file failed validation", metadata: ["errors": .string(problems.joined(separator: "; "))])
+                throw BatchError.failed("""
+                    \(PaymentFileFormat.pain001.fileName) does not validate against pain.001.001.09; nothing was released:
+                    \(problems.prefix(10).joined(separator: "\n"))
+                    """)
+            }
         }
+        CrashPoint.reached("payment-file-validated")
         for file in files {
             try AtomicFile.publish(file.temporary, as: file.final)
             CrashPoint.reached("payment-file-published")

@@ -10,12 +10,16 @@ import Foundation
 /// The bytes validated are the bytes the writer hands the file, in order; a write the file
 /// refuses is thrown by the writer, and the file is never released.
 public final class Pain001Validation: @unchecked Sendable {
-    private let pipe = BytePipe()
+    private let pipe: BytePipe
     private let outcome = Outcome()
 
-    /// Starts the validating thread; `name` is what its errors call the file.
-    public init(naming name: String) {
-        let pipe = self.pipe, outcome = self.outcome
+    /// Starts the validating thread; `name` is what its errors call the file. (Tests give a
+    /// pipe of tiny blocks, so that small files cross block boundaries too.)
+    public convenience init(naming name: String) { self.init(naming: name, pipe: BytePipe()) }
+
+    init(naming name: String, pipe: BytePipe) {
+        self.pipe = pipe
+        let outcome = self.outcome
         // A thread of its own, not one of libdispatch's shared workers: it waits on the
         // writer for most of its life, and the writer's own blocks go through those workers.
         let thread = Thread { outcome.settle(Result { try PaymentSchema.validate(pipe, naming: name) }) }
@@ -30,7 +34,8 @@ public final class Pain001Validation: @unchecked Sendable {
     func write(_ bytes: [UInt8]) { pipe.write(bytes) }
 
     /// What `PaymentSchema.validate(fileAt:)` would report for the file written: waits until
-    /// the validation has read everything. Call once the writer is finished.
+    /// the validation has read everything. Call once the writer is finished, on its thread
+    /// (it hands over the last bytes).
     public func errors() throws -> [String] {
         pipe.close()
         return try outcome.value()
@@ -60,8 +65,14 @@ public final class Pain001Validation: @unchecked Sendable {
 /// reader waits for it. A reader that stops early (a file that is not well-formed ends the
 /// validation) says so, and what is written after is dropped, so the writer never waits on it.
 final class BytePipe: @unchecked Sendable {
-    static let blockSize = 1 << 18
-    static let depth = 8
+    let blockSize: Int
+    let depth: Int
+
+    init(blockSize: Int = 1 << 18, depth: Int = 8) {
+        precondition(blockSize > 0 && depth > 0)
+        self.blockSize = blockSize
+        self.depth = depth
+    }
 
     private let condition = NSCondition()
     // Guarded by `condition`.
@@ -77,7 +88,7 @@ final class BytePipe: @unchecked Sendable {
     /// Writing thread: appends `bytes`; hands a full block over.
     func write(_ bytes: [UInt8]) {
         filling.append(contentsOf: bytes)
-        if filling.count >= Self.blockSize { handOver() }
+        if filling.count >= blockSize { handOver() }
     }
 
     /// Writing thread: hands over what is left; the reader then reads the end. Again is harmless.
@@ -92,14 +103,13 @@ final class BytePipe: @unchecked Sendable {
     private func handOver() {
         guard !filling.isEmpty else { return }
         condition.lock()
-        while blocks.count >= Self.depth && !readerStopped { condition.wait() }
+        while blocks.count >= depth && !readerStopped { condition.wait() }
         if !readerStopped && !closed {
             blocks.append(filling)
             condition.broadcast()
         }
         condition.unlock()
         filling = []
-        filling.reserveCapacity(Self.blockSize)
     }
 
     /// Reading thread: copies up to `buffer.count` bytes into it; 0 at the end.

@@ -58,6 +58,9 @@ public final class Pain001Writer {
         try write(x.bytes)
     }
 
+    /// The bytes written to the file (and handed to the validation) so far.
+    public var bytesWritten: Int64 { writer.offset }
+
     public func append(_ t: PaymentTransfer) throws {
         try append(PreparedTransfer(t))
     }

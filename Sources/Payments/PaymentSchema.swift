@@ -66,8 +66,9 @@ public enum PaymentSchema {
         let collector = ErrorCollector()
         return try withExtendedLifetime(collector) {
             let collectorPointer = Unmanaged.passUnretained(collector).toOpaque()
-            // Until the reader has its own handler (opening the input), libxml2 reports to its
-            // per-thread handler: it is set for the call and restored after.
+            // Parse errors (a file that is not well-formed) reach libxml2's per-thread handler:
+            // once the XSD is attached, the reader parses through the validator's SAX handlers,
+            // which do not carry the reader's own. It is set for the call and restored after.
             let previousHandler = __xmlStructuredError().pointee
             let previousContext = __xmlStructuredErrorContext().pointee
             xmlSetStructuredErrorFunc(collectorPointer, collectLibxmlError)
@@ -76,14 +77,15 @@ public enum PaymentSchema {
                 throw PaymentSchemaError(message: "libxml2 could not open \(name)")
             }
             defer { xmlFreeTextReader(reader) }
-            // Parse errors and the validator's errors, each with its line, reach the collector.
+            // The validator's errors, each with its line, come through the reader's handler:
+            // set before the XSD is attached, which relays them there.
             xmlTextReaderSetStructuredErrorHandler(reader, collectLibxmlError, collectorPointer)
             guard xmlTextReaderSchemaValidateCtxt(reader, context, 0) == 0 else {
                 throw PaymentSchemaError(message: "libxml2 could not validate \(name) against the schema")
             }
             let totalsProblems = PaymentTotals.check(reader)
             var errors = collector.errors
-            if errors.isEmpty && xmlTextReaderIsValid(reader) == 0 {
+            if errors.isEmpty && xmlSchemaIsValid(context) != 1 {
                 // Invalid, yet nothing reached the handler: still never report such a file valid.
                 errors.append("line 0: the file is not valid")
             }

@@ -293,6 +293,29 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: ws + "/inbox/.taking"))
     }
 
+    /// The pain.001 is validated from the bytes its writer hands it, not read back: a file on
+    /// disk that holds anything else (here one line break more, still valid XML) is refused
+    /// before release. Nothing is published or marked released, no temporary is left, and the
+    /// next run pays exactly the clean run's files.
+    @Test func aPaymentFileThatDiffersFromWhatWasValidatedIsNeverReleased() throws {
+        let clean = try sampleWorkspace()
+        try medclaims(["run", "--workspace", clean])
+        let ws = try sampleWorkspace()
+        let first = try medclaims(["run", "--workspace", ws], environment: ["MEDCLAIMS_TAMPER_PAIN001": "1"])
+        #expect(first.status != 0 && !first.signalled)
+        #expect(first.stderr.contains("were written and validated"), "\(first.stderr)")
+        let folder = ws + "/out/runs/" + sampleRunId
+        let written = try FileManager.default.contentsOfDirectory(atPath: folder)
+        #expect(!written.contains { $0.contains("payments") }, "\(written)")
+        let second = try medclaims(["run", "--workspace", ws])
+        #expect(second.status == 0, "\(second.stderr)")
+        for name in ["payments.pain001.xml", "payments.csv", "summary.json"] {
+            let a = try Data(contentsOf: URL(fileURLWithPath: clean + "/out/runs/\(sampleRunId)/" + name))
+            let b = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name))
+            #expect(a == b, "\(name) differs after a refused payment file")
+        }
+    }
+
     @Test func releasedPaymentFilesAreNeverWrittenAgain() throws {
         let ws = try sampleWorkspace()
         let first = try medclaims(["run", "--workspace", ws], environment: ["MEDCLAIMS_CRASH_AT": "paid:1"])

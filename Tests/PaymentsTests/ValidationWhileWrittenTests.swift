@@ -7,9 +7,10 @@ import Testing
 /// are written: it must say exactly what `PaymentSchema.validate(fileAt:)` says of the file,
 /// however the bytes arrive, and never leave its writer waiting.
 @Suite struct ValidationWhileWrittenTests {
-    /// Hands `bytes` to a validation in pieces of `piece` bytes, as a writer would.
-    private func validatedWhileWritten(_ bytes: [UInt8], piece: Int) throws -> [String] {
-        let validation = Pain001Validation(naming: "payments.pain001.xml")
+    /// Hands `bytes` to a validation in pieces of `piece` bytes, as a writer would, through a
+    /// pipe of `block`-byte blocks of which at most `depth` wait.
+    private func validatedWhileWritten(_ bytes: [UInt8], piece: Int, block: Int, depth: Int) throws -> [String] {
+        let validation = Pain001Validation(naming: "payments.pain001.xml", pipe: BytePipe(blockSize: block, depth: depth))
         var start = 0
         while start < bytes.count {
             let end = min(start + piece, bytes.count)
@@ -32,8 +33,13 @@ import Testing
         ("", ""),  // a good file
     ]
 
-    @Test(arguments: corruptions, [1, 7, 4096])
-    func saysWhatTheFileCheckSaysOfTheSameBytes(corruption: (String, String), piece: Int) throws {
+    /// Pieces and blocks of 1, 7 and 4,096 bytes (the file is about 5 KB), one or two blocks
+    /// waiting: the bytes cross block boundaries anywhere, and the writer waits on the reader.
+    static let pipes: [(piece: Int, block: Int, depth: Int)] = [(1, 1, 1), (7, 7, 2), (4096, 4096, 1), (1000, 7, 1)]
+
+    @Test(arguments: corruptions, pipes)
+    func saysWhatTheFileCheckSaysOfTheSameBytes(corruption: (String, String),
+                                                pipe: (piece: Int, block: Int, depth: Int)) throws {
         let folder = try temporaryFolder()
         try writePain001(folder + "/good.xml", threeTransfers)
         var text = try text(folder + "/good.xml")
@@ -44,7 +50,12 @@ import Testing
         try write(text, to: folder + "/p.xml")
         let ofTheFile = try PaymentSchema.validate(fileAt: folder + "/p.xml")
         #expect(ofTheFile.isEmpty == corruption.0.isEmpty)
-        #expect(try validatedWhileWritten(Array(text.utf8), piece: piece) == ofTheFile)
+        #expect(try validatedWhileWritten(Array(text.utf8), piece: pipe.piece, block: pipe.block,
+                                          depth: pipe.depth) == ofTheFile)
+        if corruption.1 == "</CstmrCdtTrfInitn" {
+            // libxml2's own parse error, not only the totals' "could not be read to its end".
+            #expect(ofTheFile.contains { $0.contains("expected '>'") }, "\(ofTheFile)")
+        }
     }
 
     /// 3,000 transfers make a file of about 4 MB, more than the pipe holds (8 blocks of
@@ -63,9 +74,23 @@ import Testing
         for t in transfers { try writer.append(t) }
         try writer.finish()
         let size = try FileManager.default.attributesOfItem(atPath: folder + "/big.xml")[.size] as! Int
-        #expect(size > BytePipe.depth * BytePipe.blockSize)
+        let pipe = BytePipe()
+        #expect(size > pipe.depth * pipe.blockSize)
+        #expect(Int64(size) == writer.bytesWritten)
         #expect(try validation.errors() == [])
         #expect(try PaymentSchema.validate(fileAt: folder + "/big.xml") == [])
+
+        // The same file with its 2,999th amount wrong: the error comes after the pipe has
+        // filled many times over, and is reported on its line as the file check reports it.
+        var text = try text(folder + "/big.xml")
+        let amount = try #require(text.range(of: ">29.99<"))
+        text.replaceSubrange(amount, with: ">29.999<")
+        let ofTheFile = try { () throws -> [String] in
+            try write(text, to: folder + "/bad.xml")
+            return try PaymentSchema.validate(fileAt: folder + "/bad.xml")
+        }()
+        #expect(ofTheFile.count == 1 && ofTheFile[0].contains("29.999"))
+        #expect(try validatedWhileWritten(Array(text.utf8), piece: 1300, block: 1 << 18, depth: 8) == ofTheFile)
     }
 
     /// A validation that stops at a fatal error reads no more; the writer goes on writing far
@@ -74,8 +99,9 @@ import Testing
     func aValidationStoppedEarlyNeverHoldsTheWriter() throws {
         let validation = Pain001Validation(naming: "broken.xml")
         validation.write(Array("<?xml version=\"1.0\"?>\n<Document><</Document>\n".utf8))
-        let filler = [UInt8](repeating: UInt8(ascii: " "), count: BytePipe.blockSize)
-        for _ in 0..<(4 * BytePipe.depth) { validation.write(filler) }
+        let pipe = BytePipe()
+        let filler = [UInt8](repeating: UInt8(ascii: " "), count: pipe.blockSize)
+        for _ in 0..<(4 * pipe.depth) { validation.write(filler) }
         let errors = try validation.errors()
         #expect(errors.first?.hasPrefix("line 2:") == true)
     }
