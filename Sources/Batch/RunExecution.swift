@@ -71,7 +71,7 @@ final class RunExecution {
         guard record.kind == .run, !runner.request.dryRun else { return }
         let inbox = runner.config.paths.inbox
         try makeFolder(BatchRunner.takingFolder(inbox: inbox, runId: record.id))
-        for file in try store.files(of: record.id) where file.outcome == .pending {
+        for file in try runFiles() where file.outcome == .pending {
             let original = inbox + "/" + (file.sourcePath as NSString).lastPathComponent
             let fm = FileManager.default
             if !fm.fileExists(atPath: file.sourcePath) && fm.fileExists(atPath: original) {
@@ -79,6 +79,22 @@ final class RunExecution {
             }
         }
         CrashPoint.reached("files-taken")
+    }
+
+    /// The run's files; an inbox run's where this workspace keeps them, in its own taking
+    /// folder. The state records the absolute path each file was taken to, and a workspace
+    /// moved or copied elsewhere between a kill and its resume holds its taken files under its
+    /// own inbox: read from the recorded path, they would be refused as unreadable and left in
+    /// a taking folder no later run looks in (claims lost), or read from another copy.
+    func runFiles() throws -> [RunFileRecord] {
+        let files = try store.files(of: record.id)
+        guard record.kind == .run, !runner.request.dryRun else { return files }
+        let taking = BatchRunner.takingFolder(inbox: runner.config.paths.inbox, runId: record.id)
+        return files.map { file in
+            var file = file
+            file.sourcePath = taking + "/" + (file.sourcePath as NSString).lastPathComponent
+            return file
+        }
     }
 
     var resultsPath: String { folder + "/results.jsonl" }
@@ -93,7 +109,7 @@ final class RunExecution {
         }
         let results = try ResultLog(path: AtomicFile.temporaryPath(for: resultsPath), committed: record.resultsBytes)
         let rejected = try ResultLog(path: AtomicFile.temporaryPath(for: rejectedPath), committed: record.rejectedBytes)
-        let files = try store.files(of: record.id)
+        let files = try runFiles()
         var totals = try RunTotals.from(json: record.totalsJSON)
         let stager = Stager(store: store, files: files, limits: IngestLimits(maxFileBytes: runner.config.maxFileBytes),
                             log: log, rememberTaken: record.kind == .run, stagingFolder: stagingFolder, runId: record.id)

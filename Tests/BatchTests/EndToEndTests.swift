@@ -275,6 +275,41 @@ import Testing
         #expect(try medclaims(["run", "--workspace", ws]).stdout.isEmpty)
     }
 
+    /// The state records the absolute path each file was taken to. A workspace moved, or
+    /// copied, to another path between a kill and its resume still holds its taken files under
+    /// its own inbox: the resume reads and archives those, to the clean run's outputs, and
+    /// leaves nothing in a taking folder (where no later run would look) nor touches the files
+    /// of the copy it came from.
+    @Test(arguments: [false, true])
+    func aWorkspaceMovedOrCopiedAfterAKillResumesWithItsOwnFiles(copied: Bool) throws {
+        let clean = try sampleWorkspace(chunkClaims: 4)
+        try medclaims(["run", "--workspace", clean])
+        let killed = try sampleWorkspace(chunkClaims: 4)
+        let first = try medclaims(["run", "--workspace", killed], environment: ["MEDCLAIMS_CRASH_AT": "chunk-committed:3"])
+        #expect(first.signalled)
+        let taking = "/inbox/.taking/" + sampleRunId
+        #expect(files(in: killed + taking).count >= 1)
+        let before = files(in: killed + taking)
+        let elsewhere = killed + "-elsewhere"
+        if copied {
+            try FileManager.default.copyItem(atPath: killed, toPath: elsewhere)
+        } else {
+            try FileManager.default.moveItem(atPath: killed, toPath: elsewhere)
+        }
+        let second = try medclaims(["run", "--workspace", elsewhere])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(try summary(elsewhere + "/out/runs/" + sampleRunId).inputs.allSatisfy { $0.outcome == .taken })
+        for name in ["results.jsonl", "rejected.jsonl", "summary.json", "report.html", "payments.pain001.xml", "payments.csv"] {
+            let a = try Data(contentsOf: URL(fileURLWithPath: clean + "/out/runs/\(sampleRunId)/" + name))
+            let b = try Data(contentsOf: URL(fileURLWithPath: elsewhere + "/out/runs/\(sampleRunId)/" + name))
+            #expect(a == b, "\(name) differs after a kill, a move and a resume")
+        }
+        #expect(files(in: elsewhere + "/archive/" + sampleRunId) == files(in: clean + "/archive/" + sampleRunId))
+        #expect(!FileManager.default.fileExists(atPath: elsewhere + "/inbox/.taking"))
+        // The workspace it was copied from is as the kill left it.
+        if copied { #expect(files(in: killed + taking) == before) }
+    }
+
     @Test func filesTakenByARunAreOutOfTheInboxUntilArchived() throws {
         let ws = try sampleWorkspace()
         let first = try medclaims(["run", "--workspace", ws], environment: ["MEDCLAIMS_CRASH_AT": "files-taken:1"])
