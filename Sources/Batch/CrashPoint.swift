@@ -36,10 +36,14 @@ enum SlowCommit {
 
 /// A test's way to make the payment file on disk differ from what its writer wrote and the
 /// validation read (`MEDCLAIMS_TAMPER_PAIN001=1`): one line break is appended to it before it
-/// is judged, which leaves it well-formed and valid, so only the size check can see it. Unset
-/// (always, outside that test), it costs one comparison.
+/// is judged, which leaves it well-formed and valid, so only the size check can see it. Only
+/// in debug builds (the tests' and the crash test's): a release build has no such switch.
 enum TamperedPaymentFile {
-    private static let active = getenv("MEDCLAIMS_TAMPER_PAIN001") != nil
+    #if DEBUG
+    private static let active = getenv("MEDCLAIMS_TAMPER_PAIN001").map { String(cString: $0) } == "1"
+    #else
+    private static let active = false
+    #endif
 
     static func apply(to path: String) {
         guard active else { return }

@@ -82,13 +82,14 @@ struct PaymentStage {
             // must hold exactly that many (it is not read back).
             let size = (try? FileManager.default.attributesOfItem(atPath: temporary)[.size] as? NSNumber)?.int64Value
             if problems.isEmpty && size != pain001.bytesWritten {
-                problems.append("line 0: the file holds \(size.map(String.init) ?? "no") bytes, but \(pain001.bytesWritten) were written and validated")
+                problems.append("the file holds \(size.map(String.init) ?? "no") bytes, but \(pain001.bytesWritten) were written and validated")
             }
             guard problems.isEmpty else {
                 for f in files { try? FileManager.default.removeItem(atPath: f.temporary) }
                 execution.log.error("payment file failed validation", metadata: ["errors": .string(problems.joined(separator: "; "))])
                 throw BatchError.failed("""
-                    \(PaymentFileFormat.pain001.fileName) does not validate against pain.001.001.09; nothing was released:
+                    \(PaymentFileFormat.pain001.fileName) failed its check before release (the pain.001.001.09 XSD, its \
+                    totals, its size); no transfer was marked released:
                     \(problems.prefix(10).joined(separator: "\n"))
                     """)
             }

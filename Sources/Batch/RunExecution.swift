@@ -81,18 +81,24 @@ final class RunExecution {
         CrashPoint.reached("files-taken")
     }
 
-    /// The run's files; an inbox run's where this workspace keeps them, in its own taking
-    /// folder. The state records the absolute path each file was taken to, and a workspace
-    /// moved or copied elsewhere between a kill and its resume holds its taken files under its
-    /// own inbox: read from the recorded path, they would be refused as unreadable and left in
-    /// a taking folder no later run looks in (claims lost), or read from another copy.
+    /// The run's files, an inbox run's each read from where it is now. The state records the
+    /// absolute path each file was taken to; a workspace moved or copied elsewhere between a
+    /// kill and its resume holds its taken files in the taking folder of its own inbox. Read
+    /// from the recorded path, they were refused as unreadable and left in a taking folder no
+    /// later run looks in (claims lost), or read from the copy's original. So a file is looked
+    /// for in the taking folder of the inbox configured now first, and at the recorded path
+    /// only when it is not there and the recorded path still holds it (`paths.inbox` changed
+    /// between a kill and its resume: the files already taken stay in the old inbox's taking
+    /// folder).
     func runFiles() throws -> [RunFileRecord] {
         let files = try store.files(of: record.id)
         guard record.kind == .run, !runner.request.dryRun else { return files }
         let taking = BatchRunner.takingFolder(inbox: runner.config.paths.inbox, runId: record.id)
+        let fm = FileManager.default
         return files.map { file in
             var file = file
-            file.sourcePath = taking + "/" + (file.sourcePath as NSString).lastPathComponent
+            let here = taking + "/" + (file.sourcePath as NSString).lastPathComponent
+            if fm.fileExists(atPath: here) || !fm.fileExists(atPath: file.sourcePath) { file.sourcePath = here }
             return file
         }
     }
@@ -126,9 +132,13 @@ final class RunExecution {
         }
         if record.kind == .run, !runner.request.dryRun {
             // Empty by now (every file was archived or quarantined): rmdir removes only that.
+            // Also the taking folder the files were recorded in, when `paths.inbox` changed
+            // after a kill (see `runFiles`).
             let taking = BatchRunner.takingFolder(inbox: runner.config.paths.inbox, runId: record.id)
-            _ = rmdir(taking)
-            _ = rmdir((taking as NSString).deletingLastPathComponent)
+            for folder in Set([taking] + files.map { ($0.sourcePath as NSString).deletingLastPathComponent }) {
+                _ = rmdir(folder)
+                _ = rmdir((folder as NSString).deletingLastPathComponent)
+            }
         }
         try results.writer.sync()
         try rejected.writer.sync()

@@ -87,6 +87,7 @@ final class BytePipe: @unchecked Sendable {
 
     /// Writing thread: appends `bytes`; hands a full block over.
     func write(_ bytes: [UInt8]) {
+        if filling.isEmpty { filling.reserveCapacity(blockSize) }
         filling.append(contentsOf: bytes)
         if filling.count >= blockSize { handOver() }
     }

@@ -279,13 +279,14 @@ import Testing
     /// copied, to another path between a kill and its resume still holds its taken files under
     /// its own inbox: the resume reads and archives those, to the clean run's outputs, and
     /// leaves nothing in a taking folder (where no later run would look) nor touches the files
-    /// of the copy it came from.
-    @Test(arguments: [false, true])
-    func aWorkspaceMovedOrCopiedAfterAKillResumesWithItsOwnFiles(copied: Bool) throws {
+    /// of the copy it came from. Killed with files taken and none staged, mid-adjudication,
+    /// and while archiving.
+    @Test(arguments: [false, true], ["files-taken:1", "chunk-committed:3", "archive:3"])
+    func aWorkspaceMovedOrCopiedAfterAKillResumesWithItsOwnFiles(copied: Bool, killedAt: String) throws {
         let clean = try sampleWorkspace(chunkClaims: 4)
         try medclaims(["run", "--workspace", clean])
         let killed = try sampleWorkspace(chunkClaims: 4)
-        let first = try medclaims(["run", "--workspace", killed], environment: ["MEDCLAIMS_CRASH_AT": "chunk-committed:3"])
+        let first = try medclaims(["run", "--workspace", killed], environment: ["MEDCLAIMS_CRASH_AT": killedAt])
         #expect(first.signalled)
         let taking = "/inbox/.taking/" + sampleRunId
         #expect(files(in: killed + taking).count >= 1)
@@ -298,16 +299,39 @@ import Testing
         }
         let second = try medclaims(["run", "--workspace", elsewhere])
         #expect(second.status == 0, "\(second.stderr)")
-        #expect(try summary(elsewhere + "/out/runs/" + sampleRunId).inputs.allSatisfy { $0.outcome == .taken })
-        for name in ["results.jsonl", "rejected.jsonl", "summary.json", "report.html", "payments.pain001.xml", "payments.csv"] {
-            let a = try Data(contentsOf: URL(fileURLWithPath: clean + "/out/runs/\(sampleRunId)/" + name))
-            let b = try Data(contentsOf: URL(fileURLWithPath: elsewhere + "/out/runs/\(sampleRunId)/" + name))
-            #expect(a == b, "\(name) differs after a kill, a move and a resume")
-        }
-        #expect(files(in: elsewhere + "/archive/" + sampleRunId) == files(in: clean + "/archive/" + sampleRunId))
-        #expect(!FileManager.default.fileExists(atPath: elsewhere + "/inbox/.taking"))
+        try expectTheCleanRun(clean, in: elsewhere)
         // The workspace it was copied from is as the kill left it.
         if copied { #expect(files(in: killed + taking) == before) }
+    }
+
+    /// The other way round: the workspace stays, its configured inbox changes between a kill
+    /// and the resume. The files the killed run took are still in the old inbox's taking
+    /// folder, where the state recorded them: the resume reads and archives them from there.
+    @Test func anInboxChangedAfterAKillStillGivesItsTakenFilesToTheResume() throws {
+        let clean = try sampleWorkspace(chunkClaims: 4)
+        try medclaims(["run", "--workspace", clean])
+        let ws = try sampleWorkspace(chunkClaims: 4)
+        let first = try medclaims(["run", "--workspace", ws], environment: ["MEDCLAIMS_CRASH_AT": "chunk-committed:3"])
+        #expect(first.signalled)
+        #expect(files(in: ws + "/inbox/.taking/" + sampleRunId).count == 5)
+        let config = try String(contentsOfFile: ws + "/medclaims.yaml", encoding: .utf8)
+        try (config + "\npaths:\n  inbox: inbox2\n").write(toFile: ws + "/medclaims.yaml", atomically: true, encoding: .utf8)
+        let second = try medclaims(["run", "--workspace", ws])
+        #expect(second.status == 0, "\(second.stderr)")
+        try expectTheCleanRun(clean, in: ws, inbox: "inbox2")
+        #expect(!FileManager.default.fileExists(atPath: ws + "/inbox/.taking"))
+    }
+
+    /// The run's outputs and archive are the clean run's, and no taking folder is left.
+    private func expectTheCleanRun(_ clean: String, in ws: String, inbox: String = "inbox") throws {
+        #expect(try summary(ws + "/out/runs/" + sampleRunId).inputs.allSatisfy { $0.outcome == .taken })
+        for name in ["results.jsonl", "rejected.jsonl", "summary.json", "report.html", "payments.pain001.xml", "payments.csv"] {
+            let a = try Data(contentsOf: URL(fileURLWithPath: clean + "/out/runs/\(sampleRunId)/" + name))
+            let b = try Data(contentsOf: URL(fileURLWithPath: ws + "/out/runs/\(sampleRunId)/" + name))
+            #expect(a == b, "\(name) differs after a kill and a resume elsewhere")
+        }
+        #expect(files(in: ws + "/archive/" + sampleRunId) == files(in: clean + "/archive/" + sampleRunId))
+        #expect(!FileManager.default.fileExists(atPath: ws + "/" + inbox + "/.taking"))
     }
 
     @Test func filesTakenByARunAreOutOfTheInboxUntilArchived() throws {
