@@ -53,36 +53,37 @@ struct PaymentStage {
             let final = execution.folder + "/" + format.fileName
             return (format, AtomicFile.temporaryPath(for: final), final)
         }
-        var pain001: Pain001Writer?
-        var validation: Pain001Validation?
+        var pain001: (writer: Pain001Writer, validation: Pain001Validation, temporary: String)?
         var csv: BankCSVWriter?
         for file in files {
             switch file.format {
             case .pain001:
                 // Validated as it is written (one pass, beside the writing); judged below,
                 // before anything is renamed.
-                validation = Pain001Validation(naming: file.format.fileName)
-                pain001 = try Pain001Writer(path: file.temporary, header: header, validation: validation)
+                let validation = Pain001Validation(naming: file.format.fileName)
+                pain001 = (try Pain001Writer(path: file.temporary, header: header, validation: validation), validation,
+                           file.temporary)
             case .csv: csv = try BankCSVWriter(path: file.temporary, header: header, encoding: config.csvEncoding)
             }
         }
         try store.forEachTransfer(runId: record.id) { transfer, payee, setlIds in
             let payment = PaymentTransfer(endToEndId: transfer.endToEndId, payee: payee, amount: transfer.amount,
                                           remittance: Remittance.text(setlIds: setlIds, totalClaims: transfer.claims))
-            try pain001?.append(payment)
+            try pain001?.writer.append(payment)
             try csv?.append(payment)
         }
-        try pain001?.finish()
+        try pain001?.writer.finish()
         try csv?.finish()
         CrashPoint.reached("payment-file-written")
-        if let pain001, let validation, let temporary = files.first(where: { $0.format == .pain001 })?.temporary {
-            TamperedPaymentFile.apply(to: temporary)
-            var problems = try validation.errors()
+        if let pain001 {
+            TamperedPaymentFile.apply(to: pain001.temporary)
+            var problems = try pain001.validation.errors()
             // What was validated is every byte the writer handed the file; the file, synced,
             // must hold exactly that many (it is not read back).
-            let size = (try? FileManager.default.attributesOfItem(atPath: temporary)[.size] as? NSNumber)?.int64Value
-            if problems.isEmpty && size != pain001.bytesWritten {
-                problems.append("the file holds \(size.map(String.init) ?? "no") bytes, but \(pain001.bytesWritten) were written and validated")
+            let written = pain001.writer.bytesWritten
+            let size = (try? FileManager.default.attributesOfItem(atPath: pain001.temporary)[.size] as? NSNumber)?.int64Value
+            if problems.isEmpty && size != written {
+                problems.append("the file holds \(size.map(String.init) ?? "no") bytes, but \(written) were written and validated")
             }
             guard problems.isEmpty else {
                 for f in files { try? FileManager.default.removeItem(atPath: f.temporary) }

@@ -1,5 +1,5 @@
-import Dispatch
 import Foundation
+import TextFormats
 
 /// Validates a pain.001 file while `Pain001Writer` writes it: the writer hands every byte it
 /// writes to the file to this as well, and a thread of its own validates them against the XSD
@@ -11,7 +11,7 @@ import Foundation
 /// refuses is thrown by the writer, and the file is never released.
 public final class Pain001Validation: @unchecked Sendable {
     private let pipe: BytePipe
-    private let outcome = Outcome()
+    private let outcome: Background<[String]>
 
     /// Starts the validating thread; `name` is what its errors call the file. (Tests give a
     /// pipe of tiny blocks, so that small files cross block boundaries too.)
@@ -19,12 +19,13 @@ public final class Pain001Validation: @unchecked Sendable {
 
     init(naming name: String, pipe: BytePipe) {
         self.pipe = pipe
-        let outcome = self.outcome
         // A thread of its own, not one of libdispatch's shared workers: it waits on the
         // writer for most of its life, and the writer's own blocks go through those workers.
-        let thread = Thread { outcome.settle(Result { try PaymentSchema.validate(pipe, naming: name) }) }
-        thread.name = "medclaims.pain001-validation"
-        thread.start()
+        outcome = Background(startingWith: { body in
+            let thread = Thread(block: body)
+            thread.name = "medclaims.pain001-validation"
+            thread.start()
+        }) { try PaymentSchema.validate(pipe, naming: name) }
     }
 
     /// A file abandoned unfinished: the validating thread reads its end, and stops.
@@ -40,24 +41,6 @@ public final class Pain001Validation: @unchecked Sendable {
         pipe.close()
         return try outcome.value()
     }
-
-    /// The validating thread's answer, set once.
-    private final class Outcome: @unchecked Sendable {
-        // Written once before `done` is signalled, read only after waiting on it.
-        private var result: Result<[String], Error>?
-        private let done = DispatchSemaphore(value: 0)
-
-        func settle(_ result: Result<[String], Error>) {
-            self.result = result
-            done.signal()
-        }
-
-        func value() throws -> [String] {
-            done.wait()
-            done.signal()
-            return try result!.get()
-        }
-    }
 }
 
 /// Bytes handed from one writing thread to one reading thread, in blocks; at most `depth`
@@ -65,10 +48,14 @@ public final class Pain001Validation: @unchecked Sendable {
 /// reader waits for it. A reader that stops early (a file that is not well-formed ends the
 /// validation) says so, and what is written after is dropped, so the writer never waits on it.
 final class BytePipe: @unchecked Sendable {
+    /// What the payment phase uses: 8 blocks of 256 KiB.
+    static let standardBlockSize = 1 << 18
+    static let standardDepth = 8
+
     let blockSize: Int
     let depth: Int
 
-    init(blockSize: Int = 1 << 18, depth: Int = 8) {
+    init(blockSize: Int = standardBlockSize, depth: Int = standardDepth) {
         precondition(blockSize > 0 && depth > 0)
         self.blockSize = blockSize
         self.depth = depth

@@ -175,11 +175,7 @@ import Testing
         let second = try medclaims(["run", "--workspace", killed])
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stdout.contains("(resumed)"))
-        for name in ["results.jsonl", "rejected.jsonl", "summary.json", "report.html", "payments.pain001.xml", "payments.csv"] {
-            let a = try Data(contentsOf: URL(fileURLWithPath: clean + "/out/runs/\(sampleRunId)/" + name))
-            let b = try Data(contentsOf: URL(fileURLWithPath: killed + "/out/runs/\(sampleRunId)/" + name))
-            #expect(a == b, "\(name) differs after a kill and resume")
-        }
+        try expectSameOutputs(killed, as: clean, when: "after a kill and resume")
     }
 
     /// Slow commits running beside the next batches, with the history cache dropped at every
@@ -196,11 +192,8 @@ import Testing
             let slow = try sampleWorkspace(chunkClaims: 1, historyCacheEntries: cache)
             let run = try medclaims(["run", "--workspace", slow], environment: ["MEDCLAIMS_SLOW_COMMIT_MS": "30"])
             #expect(run.status == 0, "\(run.stderr)")
-            for name in ["results.jsonl", "rejected.jsonl", "summary.json", "payments.pain001.xml", "payments.csv"] {
-                let a = try Data(contentsOf: URL(fileURLWithPath: whole + "/out/runs/\(sampleRunId)/" + name))
-                let b = try Data(contentsOf: URL(fileURLWithPath: slow + "/out/runs/\(sampleRunId)/" + name))
-                #expect(a == b, "\(name) differs with slow commits and a cache of \(cache) entries")
-            }
+            try expectSameOutputs(slow, as: whole, runOutputs.filter { $0 != "report.html" },
+                                  when: "with slow commits and a cache of \(cache) entries")
         }
     }
 
@@ -325,11 +318,7 @@ import Testing
     /// The run's outputs and archive are the clean run's, and no taking folder is left.
     private func expectTheCleanRun(_ clean: String, in ws: String, inbox: String = "inbox") throws {
         #expect(try summary(ws + "/out/runs/" + sampleRunId).inputs.allSatisfy { $0.outcome == .taken })
-        for name in ["results.jsonl", "rejected.jsonl", "summary.json", "report.html", "payments.pain001.xml", "payments.csv"] {
-            let a = try Data(contentsOf: URL(fileURLWithPath: clean + "/out/runs/\(sampleRunId)/" + name))
-            let b = try Data(contentsOf: URL(fileURLWithPath: ws + "/out/runs/\(sampleRunId)/" + name))
-            #expect(a == b, "\(name) differs after a kill and a resume elsewhere")
-        }
+        try expectSameOutputs(ws, as: clean, when: "after a kill and a resume elsewhere")
         #expect(files(in: ws + "/archive/" + sampleRunId) == files(in: clean + "/archive/" + sampleRunId))
         #expect(!FileManager.default.fileExists(atPath: ws + "/" + inbox + "/.taking"))
     }
@@ -368,11 +357,8 @@ import Testing
         #expect(!written.contains { $0.contains("payments") }, "\(written)")
         let second = try medclaims(["run", "--workspace", ws])
         #expect(second.status == 0, "\(second.stderr)")
-        for name in ["payments.pain001.xml", "payments.csv", "summary.json"] {
-            let a = try Data(contentsOf: URL(fileURLWithPath: clean + "/out/runs/\(sampleRunId)/" + name))
-            let b = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name))
-            #expect(a == b, "\(name) differs after a refused payment file")
-        }
+        try expectSameOutputs(ws, as: clean, ["payments.pain001.xml", "payments.csv", "summary.json"],
+                              when: "after a refused payment file")
     }
 
     @Test func releasedPaymentFilesAreNeverWrittenAgain() throws {

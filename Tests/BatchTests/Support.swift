@@ -76,3 +76,17 @@ func summary(_ folder: String) throws -> RunSummary {
 }
 
 let sampleRunId = "R20260316-0001"
+
+/// The files a run publishes in its folder.
+let runOutputs = ["results.jsonl", "rejected.jsonl", "summary.json", "report.html", "payments.pain001.xml", "payments.csv"]
+
+/// Expects the sample run's `names` in workspace `ws` to be byte for byte those of `reference`
+/// (a clean run of the same input); `when` says what made them, for the failure message.
+func expectSameOutputs(_ ws: String, as reference: String, _ names: [String] = runOutputs, when: String,
+                       sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+    for name in names {
+        let a = try Data(contentsOf: URL(fileURLWithPath: reference + "/out/runs/\(sampleRunId)/" + name))
+        let b = try Data(contentsOf: URL(fileURLWithPath: ws + "/out/runs/\(sampleRunId)/" + name))
+        #expect(a == b, "\(name) differs \(when)", sourceLocation: sourceLocation)
+    }
+}

@@ -74,8 +74,7 @@ import Testing
         for t in transfers { try writer.append(t) }
         try writer.finish()
         let size = try FileManager.default.attributesOfItem(atPath: folder + "/big.xml")[.size] as! Int
-        let pipe = BytePipe()
-        #expect(size > pipe.depth * pipe.blockSize)
+        #expect(size > BytePipe.standardDepth * BytePipe.standardBlockSize)
         #expect(Int64(size) == writer.bytesWritten)
         #expect(try validation.errors() == [])
         #expect(try PaymentSchema.validate(fileAt: folder + "/big.xml") == [])
@@ -85,12 +84,11 @@ import Testing
         var text = try text(folder + "/big.xml")
         let amount = try #require(text.range(of: ">29.99<"))
         text.replaceSubrange(amount, with: ">29.999<")
-        let ofTheFile = try { () throws -> [String] in
-            try write(text, to: folder + "/bad.xml")
-            return try PaymentSchema.validate(fileAt: folder + "/bad.xml")
-        }()
+        try write(text, to: folder + "/bad.xml")
+        let ofTheFile = try PaymentSchema.validate(fileAt: folder + "/bad.xml")
         #expect(ofTheFile.count == 1 && ofTheFile[0].contains("29.999"))
-        #expect(try validatedWhileWritten(Array(text.utf8), piece: 1300, block: 1 << 18, depth: 8) == ofTheFile)
+        #expect(try validatedWhileWritten(Array(text.utf8), piece: 1300, block: BytePipe.standardBlockSize,
+                                          depth: BytePipe.standardDepth) == ofTheFile)
     }
 
     /// A validation that stops at a fatal error reads no more; the writer goes on writing far
@@ -99,9 +97,8 @@ import Testing
     func aValidationStoppedEarlyNeverHoldsTheWriter() throws {
         let validation = Pain001Validation(naming: "broken.xml")
         validation.write(Array("<?xml version=\"1.0\"?>\n<Document><</Document>\n".utf8))
-        let pipe = BytePipe()
-        let filler = [UInt8](repeating: UInt8(ascii: " "), count: pipe.blockSize)
-        for _ in 0..<(4 * pipe.depth) { validation.write(filler) }
+        let filler = [UInt8](repeating: UInt8(ascii: " "), count: BytePipe.standardBlockSize)
+        for _ in 0..<(4 * BytePipe.standardDepth) { validation.write(filler) }
         let errors = try validation.errors()
         #expect(errors.first?.hasPrefix("line 2:") == true)
     }
