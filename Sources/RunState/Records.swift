@@ -191,21 +191,32 @@ public struct PairKey: Hashable, Sendable {
         self.second = second
     }
 
-    // By bytes, as SQLite compares them (String's own == would equate canonically equivalent
-    // texts). Both are whole-buffer operations: the run hashes and compares a few keys per
-    // claim, and byte-by-byte loops over the UTF-8 views cost 5% of the adjudicating thread
-    // at 1,000,000 claims (issue 7).
+    // By bytes, as SQLite compares them (see `ByteText`).
     public static func == (a: PairKey, b: PairKey) -> Bool {
-        sameBytes(a.first, b.first) && sameBytes(a.second, b.second)
+        ByteText.sameBytes(a.first, b.first) && ByteText.sameBytes(a.second, b.second)
     }
 
     public func hash(into hasher: inout Hasher) {
-        Self.combine(first, into: &hasher)
+        ByteText.combine(first, into: &hasher)
         hasher.combine(0xFF as UInt8)  // never in UTF-8: where the first ends
-        Self.combine(second, into: &hasher)
+        ByteText.combine(second, into: &hasher)
     }
+}
 
-    private static func sameBytes(_ a: String, _ b: String) -> Bool {
+/// A text as a key by its UTF-8 bytes, as SQLite compares text (String's own == would equate
+/// canonically equivalent texts). Both are whole-buffer operations: the run hashes and
+/// compares a few keys per claim, and byte-by-byte loops over the UTF-8 views cost 5% of the
+/// adjudicating thread at 1,000,000 claims (issue 7); so did an `Array(text.utf8)` per key.
+struct ByteText: Hashable {
+    let text: String
+
+    init(_ text: String) { self.text = text }
+
+    static func == (a: ByteText, b: ByteText) -> Bool { sameBytes(a.text, b.text) }
+
+    func hash(into hasher: inout Hasher) { Self.combine(text, into: &hasher) }
+
+    static func sameBytes(_ a: String, _ b: String) -> Bool {
         let compared = a.utf8.withContiguousStorageIfAvailable { x in
             b.utf8.withContiguousStorageIfAvailable { y in
                 x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0)
@@ -214,7 +225,7 @@ public struct PairKey: Hashable, Sendable {
         return (compared ?? nil) ?? a.utf8.elementsEqual(b.utf8)
     }
 
-    private static func combine(_ text: String, into hasher: inout Hasher) {
+    static func combine(_ text: String, into hasher: inout Hasher) {
         let done: Void? = text.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
         if done == nil {
             for byte in text.utf8 { hasher.combine(byte) }

@@ -283,6 +283,10 @@ public final class StateStore: @unchecked Sendable {
     //
     // The run reads a chunk's claims ahead and asks for everything they will look up at once:
     // a few `IN (...)` queries per chunk instead of several point lookups per claim (issue 7).
+    // They bind and read through `FastStatement`, and group their keys by bytes without an
+    // array per key: through GRDB's rows and arguments, and with `[UInt8]` keys, the Swift
+    // side of a lookup cost as much as SQLite's (at 100,000 claims, 6 interleaved runs each,
+    // the batches' lookups took a median of 1.52 s before, 1.35 s after).
 
     /// The keys a chunk of claims will look up.
     public struct HistoryKeys: Sendable {
@@ -322,55 +326,61 @@ public final class StateStore: @unchecked Sendable {
             // their (fixmedins_code, ...) index.
             for (code, numbers) in Self.grouped(keys.invoices) {
                 for part in numbers.chunked(Self.batch) {
-                    let sql = "SELECT invoice_no, setl_id FROM approved_invoice WHERE fixmedins_code = ? AND invoice_no IN "
-                        + Self.placeholders(part.count)
-                    let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments([code as String?] + Self.padded(part)))
-                    while let row = try cursor.next() {
-                        rows.invoices[PairKey(code, row[0])] = row[1]
+                    var query = try FastStatement(db, sql: "SELECT invoice_no, setl_id FROM approved_invoice "
+                                                  + "WHERE fixmedins_code = ? AND invoice_no IN " + Self.placeholders(part.count))
+                    query.bind(code)
+                    for number in part { query.bind(number) }
+                    while try query.next() {
+                        rows.invoices[PairKey(code, query.text(0)!)] = query.text(1)!
                     }
                 }
             }
             for (code, ids) in Self.grouped(keys.visits) {
                 for part in ids.chunked(Self.batch) {
                     // rowid order: the last row of a visit is its latest result.
-                    let sql = "SELECT mdtrt_id, setl_id, status FROM claim WHERE fixmedins_code = ? AND mdtrt_id IN "
-                        + Self.placeholders(part.count) + " ORDER BY rowid"
-                    let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments([code as String?] + Self.padded(part)))
-                    while let row = try cursor.next() {
-                        rows.visits[PairKey(code, row[0])] = (row[1], ClaimStatus(rawValue: row[2]) ?? .rejected)
+                    var query = try FastStatement(db, sql: "SELECT mdtrt_id, setl_id, status FROM claim "
+                                                  + "WHERE fixmedins_code = ? AND mdtrt_id IN " + Self.placeholders(part.count)
+                                                  + " ORDER BY rowid")
+                    query.bind(code)
+                    for id in part { query.bind(id) }
+                    while try query.next() {
+                        rows.visits[PairKey(code, query.text(0)!)] = (query.text(1)!, ClaimStatus(rawValue: query.text(2)!) ?? .rejected)
                     }
                 }
             }
             for part in Self.unique(keys.stayPersons).chunked(Self.batch) {
-                let sql = "SELECT psn_no, begndate, enddate, setl_id FROM stay WHERE psn_no IN "
-                    + Self.placeholders(part.count) + " ORDER BY psn_no, begndate, setl_id"
-                let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(Self.padded(part)))
-                while let row = try cursor.next() {
-                    rows.stays[row[0], default: []].append(
-                        ApprovedStay(setlId: row[3], begndate: Day(ordinal: row[1]), enddate: Day(ordinal: row[2])))
+                var query = try FastStatement(db, sql: "SELECT psn_no, begndate, enddate, setl_id FROM stay WHERE psn_no IN "
+                                              + Self.placeholders(part.count) + " ORDER BY psn_no, begndate, setl_id")
+                for psnNo in part { query.bind(psnNo) }
+                while try query.next() {
+                    rows.stays[query.text(0)!, default: []].append(
+                        ApprovedStay(setlId: query.text(3)!, begndate: Day(ordinal: Int32(query.int64(1))),
+                                     enddate: Day(ordinal: Int32(query.int64(2)))))
                 }
             }
             let wantedYears = Set(keys.years)
             for part in Self.unique(keys.years.map(\.psnNo)).chunked(Self.batch) {
-                let sql = "SELECT psn_no, year, value FROM accumulator WHERE psn_no IN " + Self.placeholders(part.count)
-                let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(Self.padded(part)))
-                while let row = try cursor.next() {
-                    let key = PersonYear(psnNo: row[0], year: row[1])
-                    if wantedYears.contains(key) { rows.years[key] = try AccumulatorText.decode(row[2]) }
+                var query = try FastStatement(db, sql: "SELECT psn_no, year, value FROM accumulator WHERE psn_no IN "
+                                              + Self.placeholders(part.count))
+                for psnNo in part { query.bind(psnNo) }
+                while try query.next() {
+                    let key = PersonYear(psnNo: query.text(0)!, year: Int(query.int64(1)))
+                    if wantedYears.contains(key) { rows.years[key] = try AccumulatorText.decode(query.text(2)!) }
                 }
             }
             for part in Self.unique(keys.balancePersons).chunked(Self.batch) {
-                let sql = "SELECT psn_no, balance FROM account WHERE psn_no IN " + Self.placeholders(part.count)
-                let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(Self.padded(part)))
-                while let row = try cursor.next() { rows.balances[row[0]] = row[1] }
+                var query = try FastStatement(db, sql: "SELECT psn_no, balance FROM account WHERE psn_no IN "
+                                              + Self.placeholders(part.count))
+                for psnNo in part { query.bind(psnNo) }
+                while try query.next() { rows.balances[query.text(0)!] = query.int64(1) }
             }
         }
         return rows
     }
 
     /// An IN list for `count` values, rounded up to a power of two, so that each query has a
-    /// handful of SQL texts whose prepared statements are reused; `padded` fills the list up
-    /// with NULLs, which match nothing.
+    /// handful of SQL texts whose prepared statements are reused; the parameters left unbound
+    /// are NULL, which matches nothing.
     static func placeholders(_ count: Int) -> String {
         "(" + Array(repeating: "?", count: listLength(count)).joined(separator: ",") + ")"
     }
@@ -381,30 +391,24 @@ public final class StateStore: @unchecked Sendable {
         return length
     }
 
-    static func padded(_ values: some Collection<String>) -> [String?] {
-        values.map { Optional($0) } + Array(repeating: nil, count: listLength(values.count) - values.count)
-    }
-
-    /// The values without repeats, by their bytes (as SQLite compares them).
+    /// The values without repeats, by their bytes (as SQLite compares them), in first-met order.
     static func unique(_ values: [String]) -> [String] {
-        var seen = Set<[UInt8]>()
-        return values.filter { seen.insert(Array($0.utf8)).inserted }
+        var seen = Set<ByteText>()
+        return values.filter { seen.insert(ByteText($0)).inserted }
     }
 
     /// Second keys grouped by first key (by bytes, as SQLite compares them), each list without
-    /// repeats; groups in the order first met.
+    /// repeats; groups and keys in the order first met.
     static func grouped(_ pairs: [PairKey]) -> [(String, [String])] {
-        var order: [[UInt8]] = []
-        var groups: [[UInt8]: (first: String, seconds: [String])] = [:]
-        for pair in Set(pairs) {
-            let first = Array(pair.first.utf8)
-            if groups[first] == nil {
-                order.append(first)
-                groups[first] = (pair.first, [])
-            }
-            groups[first]!.seconds.append(pair.second)
+        var seen = Set<PairKey>()
+        var order: [String] = []
+        var groups: [ByteText: [String]] = [:]
+        for pair in pairs where seen.insert(pair).inserted {
+            let first = ByteText(pair.first)
+            if groups[first] == nil { order.append(pair.first) }
+            groups[first, default: []].append(pair.second)
         }
-        return order.map { (groups[$0]!.first, groups[$0]!.seconds) }
+        return order.map { ($0, groups[ByteText($0)]!) }
     }
 
     // MARK: The checkpoint
@@ -427,7 +431,7 @@ public final class StateStore: @unchecked Sendable {
     }
 
     private static func write(_ chunk: ChunkCommit, _ db: Database) throws {
-        var insertClaim = try FastInsert(db, sql: """
+        var insertClaim = try FastStatement(db, sql: """
             INSERT INTO claim (setl_id, run_id, file_position, ordinal, fixmedins_code, mdtrt_id, invoice_no,
                 psn_no, status, reason, payable, payee_kind, payee_id, payee_name, payee_account,
                 payee_bank_name, payee_bank_code)
@@ -449,7 +453,7 @@ public final class StateStore: @unchecked Sendable {
             try insertClaim.run()
         }
         // The ledger's running sums: the payee as on its first claim, the first six ids.
-        var addToPayee = try FastInsert(db, sql: """
+        var addToPayee = try FastStatement(db, sql: """
             INSERT INTO payee_total (run_id, amount, claims, payee_kind, payee_id, payee_name, payee_account,
                                      payee_bank_name, payee_bank_code, setl_ids)
             VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?)
@@ -467,7 +471,7 @@ public final class StateStore: @unchecked Sendable {
             addToPayee.bind(c.setlId)
             try addToPayee.run()
         }
-        var insertInvoice = try FastInsert(
+        var insertInvoice = try FastStatement(
             db, sql: "INSERT INTO approved_invoice (fixmedins_code, invoice_no, setl_id) VALUES (?, ?, ?)")
         for i in chunk.approvedInvoices {
             insertInvoice.bind(i.fixmedinsCode)
@@ -475,12 +479,16 @@ public final class StateStore: @unchecked Sendable {
             insertInvoice.bind(i.setlId)
             try insertInvoice.run()
         }
-        let insertStay = try db.cachedStatement(
-            sql: "INSERT INTO stay (psn_no, begndate, enddate, setl_id) VALUES (?, ?, ?, ?)")
+        var insertStay = try FastStatement(
+            db, sql: "INSERT INTO stay (psn_no, begndate, enddate, setl_id) VALUES (?, ?, ?, ?)")
         for s in chunk.stays {
-            try insertStay.execute(arguments: [s.psnNo, s.stay.begndate.ordinal, s.stay.enddate.ordinal, s.stay.setlId])
+            insertStay.bind(s.psnNo)
+            insertStay.bind(Int(s.stay.begndate.ordinal))
+            insertStay.bind(Int(s.stay.enddate.ordinal))
+            insertStay.bind(s.stay.setlId)
+            try insertStay.run()
         }
-        var upsertAccumulator = try FastInsert(
+        var upsertAccumulator = try FastStatement(
             db, sql: "INSERT OR REPLACE INTO accumulator (psn_no, year, value) VALUES (?, ?, ?)")
         for a in chunk.accumulators {
             upsertAccumulator.bind(a.psnNo)
@@ -488,7 +496,7 @@ public final class StateStore: @unchecked Sendable {
             upsertAccumulator.bind(AccumulatorText.encode(a.value))
             try upsertAccumulator.run()
         }
-        var upsertAccount = try FastInsert(db, sql: "INSERT OR REPLACE INTO account (psn_no, balance) VALUES (?, ?)")
+        var upsertAccount = try FastStatement(db, sql: "INSERT OR REPLACE INTO account (psn_no, balance) VALUES (?, ?)")
         for a in chunk.accountBalances {
             upsertAccount.bind(a.psnNo)
             upsertAccount.bind(a.balance)

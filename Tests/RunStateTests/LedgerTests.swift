@@ -120,6 +120,28 @@ import Testing
         #expect(rows.balances == ["P1": 30_000])
     }
 
+    /// The lookups' prepared statements are kept for the next batch: a shorter list of the
+    /// same padded length must not find what the last value of the longer one found.
+    @Test func aBatchDoesNotReadTheLastBatchsKeys() throws {
+        var chunk = ChunkCommit(file: try store.files(of: run.id)[0], run: run)
+        chunk.approvedInvoices = [("H1", "I3", "R20260316-0001-000004")]
+        chunk.accountBalances = [("P1", 30_000)]
+        try store.commit(chunk)
+
+        var keys = StateStore.HistoryKeys()
+        keys.invoices = ["I0", "I1", "I2", "I3"].map { PairKey("H1", $0) }  // I3 in the list's last place
+        keys.balancePersons = ["P2", "P3", "P4", "P1"]
+        var rows = try store.history(keys)
+        #expect(rows.invoices == [PairKey("H1", "I3"): "R20260316-0001-000004"])
+        #expect(rows.balances == ["P1": 30_000])
+
+        keys.invoices = ["I5", "I6", "I7"].map { PairKey("H1", $0) }  // 3 keys: the same 4 places
+        keys.balancePersons = ["P5", "P6", "P7"]
+        rows = try store.history(keys)
+        #expect(rows.invoices.isEmpty)
+        #expect(rows.balances.isEmpty)
+    }
+
     /// A payee with more claims than a remittance names, over two checkpoints: the transfer
     /// counts and sums them all, and keeps the first six settlement ids, in claim order.
     @Test func aTransferKeepsItsFirstSixSettlementIds() throws {
