@@ -51,8 +51,9 @@ final class RunExecution {
             log.info("run started", metadata: ["kind": .string(record.kind.rawValue), "started_at": .string(record.startedAt)])
         }
         if record.phase == .adjudicating {
-            try takeOwnership()
-            try adjudicateFiles()
+            let files = try runFiles()
+            try takeOwnership(files)
+            try adjudicateFiles(files)
         }
         if record.phase == .paying { try pay() }
         if record.phase == .reporting { try report() }
@@ -67,11 +68,11 @@ final class RunExecution {
     /// Moves the run's planned files from the inbox into its taking folder. Idempotent: after a
     /// kill, the files already moved stay, the rest move now; a file that has vanished in
     /// between is refused by the stager as unreadable.
-    func takeOwnership() throws {
+    func takeOwnership(_ files: [RunFileRecord]) throws {
         guard record.kind == .run, !runner.request.dryRun else { return }
         let inbox = runner.config.paths.inbox
         try makeFolder(BatchRunner.takingFolder(inbox: inbox, runId: record.id))
-        for file in try runFiles() where file.outcome == .pending {
+        for file in files where file.outcome == .pending {
             let original = inbox + "/" + (file.sourcePath as NSString).lastPathComponent
             let fm = FileManager.default
             if !fm.fileExists(atPath: file.sourcePath) && fm.fileExists(atPath: original) {
@@ -106,7 +107,9 @@ final class RunExecution {
     var resultsPath: String { folder + "/results.jsonl" }
     var rejectedPath: String { folder + "/rejected.jsonl" }
 
-    func adjudicateFiles() throws {
+    /// `files` as `runFiles` found them (taking the pending ones moves them to where it
+    /// looked first, so it would find them the same again).
+    func adjudicateFiles(_ files: [RunFileRecord]) throws {
         // The result logs grow under temporary names; a checkpoint records their committed
         // length, and what a killed run wrote after it is cut off here. (A run killed right
         // after publishing them takes them back: the phase change had not been committed.)
@@ -115,7 +118,6 @@ final class RunExecution {
         }
         let results = try ResultLog(path: AtomicFile.temporaryPath(for: resultsPath), committed: record.resultsBytes)
         let rejected = try ResultLog(path: AtomicFile.temporaryPath(for: rejectedPath), committed: record.rejectedBytes)
-        let files = try runFiles()
         var totals = try RunTotals.from(json: record.totalsJSON)
         let stager = Stager(store: store, files: files, limits: IngestLimits(maxFileBytes: runner.config.maxFileBytes),
                             log: log, rememberTaken: record.kind == .run, stagingFolder: stagingFolder, runId: record.id)

@@ -325,57 +325,48 @@ public final class StateStore: @unchecked Sendable {
             // Invoices and visits: by hospital, then the second key in a batch, so both use
             // their (fixmedins_code, ...) index.
             for (code, numbers) in Self.grouped(keys.invoices) {
-                for part in numbers.chunked(Self.batch) {
-                    var query = try FastStatement(db, sql: "SELECT invoice_no, setl_id FROM approved_invoice "
-                                                  + "WHERE fixmedins_code = ? AND invoice_no IN " + Self.placeholders(part.count))
-                    query.bind(code)
-                    for number in part { query.bind(number) }
-                    while try query.next() {
-                        rows.invoices[PairKey(code, query.text(0)!)] = query.text(1)!
-                    }
+                try Self.select(db, "SELECT invoice_no, setl_id FROM approved_invoice "
+                                + "WHERE fixmedins_code = ? AND invoice_no IN", first: code, in: numbers) { row in
+                    rows.invoices[PairKey(code, row.text(0)!)] = row.text(1)!
                 }
             }
             for (code, ids) in Self.grouped(keys.visits) {
-                for part in ids.chunked(Self.batch) {
-                    // rowid order: the last row of a visit is its latest result.
-                    var query = try FastStatement(db, sql: "SELECT mdtrt_id, setl_id, status FROM claim "
-                                                  + "WHERE fixmedins_code = ? AND mdtrt_id IN " + Self.placeholders(part.count)
-                                                  + " ORDER BY rowid")
-                    query.bind(code)
-                    for id in part { query.bind(id) }
-                    while try query.next() {
-                        rows.visits[PairKey(code, query.text(0)!)] = (query.text(1)!, ClaimStatus(rawValue: query.text(2)!) ?? .rejected)
-                    }
+                // rowid order: the last row of a visit is its latest result.
+                try Self.select(db, "SELECT mdtrt_id, setl_id, status FROM claim WHERE fixmedins_code = ? AND mdtrt_id IN",
+                                first: code, in: ids, then: "ORDER BY rowid") { row in
+                    rows.visits[PairKey(code, row.text(0)!)] = (row.text(1)!, ClaimStatus(rawValue: row.text(2)!) ?? .rejected)
                 }
             }
-            for part in Self.unique(keys.stayPersons).chunked(Self.batch) {
-                var query = try FastStatement(db, sql: "SELECT psn_no, begndate, enddate, setl_id FROM stay WHERE psn_no IN "
-                                              + Self.placeholders(part.count) + " ORDER BY psn_no, begndate, setl_id")
-                for psnNo in part { query.bind(psnNo) }
-                while try query.next() {
-                    rows.stays[query.text(0)!, default: []].append(
-                        ApprovedStay(setlId: query.text(3)!, begndate: Day(ordinal: Int32(query.int64(1))),
-                                     enddate: Day(ordinal: Int32(query.int64(2)))))
-                }
+            try Self.select(db, "SELECT psn_no, begndate, enddate, setl_id FROM stay WHERE psn_no IN",
+                            in: Self.unique(keys.stayPersons), then: "ORDER BY psn_no, begndate, setl_id") { row in
+                rows.stays[row.text(0)!, default: []].append(
+                    ApprovedStay(setlId: row.text(3)!, begndate: Day(ordinal: Int32(row.int64(1))),
+                                 enddate: Day(ordinal: Int32(row.int64(2)))))
             }
             let wantedYears = Set(keys.years)
-            for part in Self.unique(keys.years.map(\.psnNo)).chunked(Self.batch) {
-                var query = try FastStatement(db, sql: "SELECT psn_no, year, value FROM accumulator WHERE psn_no IN "
-                                              + Self.placeholders(part.count))
-                for psnNo in part { query.bind(psnNo) }
-                while try query.next() {
-                    let key = PersonYear(psnNo: query.text(0)!, year: Int(query.int64(1)))
-                    if wantedYears.contains(key) { rows.years[key] = try AccumulatorText.decode(query.text(2)!) }
-                }
+            try Self.select(db, "SELECT psn_no, year, value FROM accumulator WHERE psn_no IN",
+                            in: Self.unique(keys.years.map(\.psnNo))) { row in
+                let key = PersonYear(psnNo: row.text(0)!, year: Int(row.int64(1)))
+                if wantedYears.contains(key) { rows.years[key] = try AccumulatorText.decode(row.text(2)!) }
             }
-            for part in Self.unique(keys.balancePersons).chunked(Self.batch) {
-                var query = try FastStatement(db, sql: "SELECT psn_no, balance FROM account WHERE psn_no IN "
-                                              + Self.placeholders(part.count))
-                for psnNo in part { query.bind(psnNo) }
-                while try query.next() { rows.balances[query.text(0)!] = query.int64(1) }
+            try Self.select(db, "SELECT psn_no, balance FROM account WHERE psn_no IN",
+                            in: Self.unique(keys.balancePersons)) { row in
+                rows.balances[row.text(0)!] = row.int64(1)
             }
         }
         return rows
+    }
+
+    /// Runs `sql`, which ends in `IN`, with a list of `keys` (in batches; `first` bound before
+    /// them, `suffix` after the list), and hands `row` each row found.
+    private static func select(_ db: Database, _ sql: String, first: String? = nil, in keys: [String],
+                               then suffix: String = "", row: (FastStatement) throws -> Void) throws {
+        for part in keys.chunked(batch) {
+            var query = try FastStatement(db, sql: sql + " " + placeholders(part.count) + " " + suffix)
+            if let first { query.bind(first) }
+            for key in part { query.bind(key) }
+            while try query.next() { try row(query) }
+        }
     }
 
     /// An IN list for `count` values, rounded up to a power of two, so that each query has a
