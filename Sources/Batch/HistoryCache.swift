@@ -7,13 +7,12 @@ import RunState
 /// Changes made by claims not yet committed live here only; the chunk commit writes them. The
 /// cache is dropped when it grows large, so memory stays flat.
 ///
-/// Every map holds what is known, absent rows included (`.some(nil)` / empty lists).
+/// Every map holds what is known, absent rows included (`.some(nil)` / an empty `PersonState`).
 final class HistoryCache {
     private let store: StateStore
     private var invoices: [PairKey: String?] = [:]
-    private var staysByPerson: [String: [ApprovedStay]] = [:]
-    private var years: [PersonYear: YearAccumulators?] = [:]
-    private var balances: [String: Fen?] = [:]
+    /// A person the state does not hold is here as an empty `PersonState`.
+    private var persons: [String: PersonState] = [:]
     private var visits: [PairKey: (setlId: String, status: ClaimStatus)?] = [:]
     private let limit: Int
 
@@ -37,18 +36,13 @@ final class HistoryCache {
                 if visits[visit] == nil { keys.visits.append(visit) }
                 let invoice = PairKey(claim.fixmedinsCode, claim.invoiceNo)
                 if invoices[invoice] == nil { keys.invoices.append(invoice) }
-                if claim.medType == .inpatient, staysByPerson[claim.psnNo] == nil { keys.stayPersons.append(claim.psnNo) }
-                let year = PersonYear(psnNo: claim.psnNo, year: claim.enddate.year)
-                if years[year] == nil { keys.years.append(year) }
-                if balances[claim.psnNo] == nil { keys.balancePersons.append(claim.psnNo) }
+                if persons[claim.psnNo] == nil { keys.persons.append(claim.psnNo) }
             }
         }
         guard !keys.isEmpty else { return }
         let rows = try store.history(keys)
         for key in keys.invoices { invoices[key] = .some(rows.invoices[key]) }
-        for psnNo in keys.stayPersons { staysByPerson[psnNo] = rows.stays[psnNo] ?? [] }
-        for key in keys.years { years[key] = .some(rows.years[key]) }
-        for psnNo in keys.balancePersons { balances[psnNo] = .some(rows.balances[psnNo]) }
+        for psnNo in keys.persons { persons[psnNo] = rows.persons[psnNo] ?? PersonState() }
         for key in keys.visits { visits[key] = .some(rows.visits[key]) }
     }
 
@@ -61,36 +55,32 @@ final class HistoryCache {
 
     func approve(invoice: PairKey, setlId: String) { invoices[invoice] = .some(setlId) }
 
-    func stays(psnNo: String) -> [ApprovedStay] {
-        known(staysByPerson[psnNo], "stays of \(psnNo)")
+    /// Everything the state keeps of a person, with what this batch's claims changed.
+    func person(_ psnNo: String) -> PersonState {
+        known(persons[psnNo], "the state of \(psnNo)")
     }
 
-    /// Keeps a person's stays in the order the state returns them (begin date, then settlement
-    /// id by bytes): a reason names the first overlapping stay, and must name the same one
-    /// whether the list came from memory or, after a drop or a resume, from the state.
+    func stays(psnNo: String) -> [ApprovedStay] { person(psnNo).stays }
+
+    /// Keeps a person's stays in the state's order (see `PersonState.stays`).
     func addStay(psnNo: String, _ stay: ApprovedStay) {
-        var list = stays(psnNo: psnNo)
-        let place = list.firstIndex { other in
-            other.begndate > stay.begndate
-                || (other.begndate == stay.begndate && stay.setlId.utf8.lexicographicallyPrecedes(other.setlId.utf8))
-        } ?? list.endIndex
-        list.insert(stay, at: place)
-        staysByPerson[psnNo] = list
+        _ = person(psnNo)
+        persons[psnNo]!.addStay(stay)
     }
 
-    func accumulators(psnNo: String, year: Int) -> YearAccumulators? {
-        known(years[PersonYear(psnNo: psnNo, year: year)], "accumulators of \(psnNo) for \(year)")
-    }
+    func accumulators(psnNo: String, year: Int) -> YearAccumulators? { person(psnNo).years[year] }
 
     func setAccumulators(psnNo: String, year: Int, _ value: YearAccumulators) {
-        years[PersonYear(psnNo: psnNo, year: year)] = .some(value)
+        _ = person(psnNo)
+        persons[psnNo]!.years[year] = value
     }
 
-    func accountBalance(psnNo: String) -> Fen? {
-        known(balances[psnNo], "account of \(psnNo)")
-    }
+    func accountBalance(psnNo: String) -> Fen? { person(psnNo).accountBalance }
 
-    func setAccountBalance(psnNo: String, _ balance: Fen) { balances[psnNo] = .some(balance) }
+    func setAccountBalance(psnNo: String, _ balance: Fen) {
+        _ = person(psnNo)
+        persons[psnNo]!.accountBalance = balance
+    }
 
     /// The earlier result of the same visit that a new result supersedes: the latest one, if it
     /// was rejected (an approved one still stands; the new claim is then DUPLICATE_INVOICE or
@@ -114,16 +104,14 @@ final class HistoryCache {
 
     /// Whether the cache has grown large enough to be dropped (memory stays flat).
     var isLarge: Bool {
-        invoices.count + staysByPerson.count + years.count + balances.count + visits.count > limit
+        invoices.count + persons.count + visits.count > limit
     }
 
     /// Forgets everything. Only when everything cached is also in the state: every claim it
     /// saw is committed.
     func drop() {
         invoices.removeAll()
-        staysByPerson.removeAll()
-        years.removeAll()
-        balances.removeAll()
+        persons.removeAll()
         visits.removeAll()
     }
 }

@@ -334,16 +334,12 @@ final class RunExecution {
                 history.approve(invoice: PairKey(claim.fixmedinsCode, claim.invoiceNo), setlId: setlId)
                 chunk.approvedInvoices.append((claim.fixmedinsCode, claim.invoiceNo, setlId))
                 if claim.medType == .inpatient {
-                    let stay = ApprovedStay(setlId: setlId, begndate: claim.begndate, enddate: claim.enddate)
-                    history.addStay(psnNo: claim.psnNo, stay)
-                    chunk.stays.append((claim.psnNo, stay))
+                    history.addStay(psnNo: claim.psnNo,
+                                    ApprovedStay(setlId: setlId, begndate: claim.begndate, enddate: claim.enddate))
                 }
                 history.setAccumulators(psnNo: claim.psnNo, year: year, decision.year)
-                chunk.accumulators.append((claim.psnNo, year, decision.year))
-                if let balance = decision.accountBalance {
-                    history.setAccountBalance(psnNo: claim.psnNo, balance)
-                    chunk.accountBalances.append((claim.psnNo, balance))
-                }
+                if let balance = decision.accountBalance { history.setAccountBalance(psnNo: claim.psnNo, balance) }
+                chunk.persons[claim.psnNo] = history.person(claim.psnNo)
             }
             return DecidedClaim(ingested: ingested, setlId: setlId, decision: decision, supersedes: earlier)
         }

@@ -7,7 +7,7 @@ import Domain
 ///     d inpatient=90000 outpatient=100000;b inpatient=420666;f 310100=357566;c 0
 ///
 /// `d` deductible used by group, `b` cumulative base by group, `f` paid by fund, `c` the
-/// critical-illness burden. Group names are percent-escaped (space, `=`, `;`, `%`).
+/// critical-illness burden. Group names are percent-escaped (space, `=`, `;`, `%`, line break).
 enum AccumulatorText {
     // Both directions work on UTF-8 bytes: this runs for every approved claim, and the
     // String-splitting version cost more than the SQLite insert it feeds (issue 7).
@@ -88,12 +88,14 @@ enum AccumulatorText {
         return negative ? -value : value
     }
 
-    /// Group names are percent-escaped where they would break the form: `%`, space, `=`, `;`.
+    /// Group names are percent-escaped where they would break the form: `%`, space, `=`, `;`,
+    /// and the line break that separates a person's years (`PersonText`).
     private static func appendEscaped(_ s: String, to out: inout [UInt8]) {
         for byte in s.utf8 {
             switch byte {
-            case UInt8(ascii: "%"), UInt8(ascii: " "), UInt8(ascii: "="), UInt8(ascii: ";"):
+            case UInt8(ascii: "%"), UInt8(ascii: " "), UInt8(ascii: "="), UInt8(ascii: ";"), UInt8(ascii: "\n"):
                 out.append(UInt8(ascii: "%"))
+                if byte < 0x10 { out.append(UInt8(ascii: "0")) }
                 out.append(contentsOf: String(byte, radix: 16, uppercase: true).utf8)
             default:
                 out.append(byte)

@@ -108,6 +108,11 @@ struct FastStatement {
     /// The current row's integer column (`column` from 0); 0 for NULL.
     func int64(_ column: CInt) -> Int64 { sqlite3_column_int64(handle, column) }
 
+    /// The current row's integer column (`column` from 0); nil for NULL.
+    func optionalInt64(_ column: CInt) -> Int64? {
+        sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, column)
+    }
+
     private func error(_ code: CInt) -> DatabaseError {
         DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
                       sql: statement.sql)

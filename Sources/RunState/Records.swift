@@ -139,9 +139,8 @@ public struct ClaimRecord: Sendable, Hashable {
 public struct ChunkCommit: Sendable {
     public var claims: [ClaimRecord] = []
     public var approvedInvoices: [(fixmedinsCode: String, invoiceNo: String, setlId: String)] = []
-    public var stays: [(psnNo: String, stay: ApprovedStay)] = []
-    public var accumulators: [(psnNo: String, year: Int, value: YearAccumulators)] = []
-    public var accountBalances: [(psnNo: String, balance: Fen)] = []
+    /// Each person an approved claim of the chunk moved, as the chunk's last such claim left them.
+    public var persons: [String: PersonState] = [:]
     /// The checkpoint: the file's position in the staged claims, and the run's counters.
     public var file: RunFileRecord
     public var run: RunRecord
@@ -151,6 +150,35 @@ public struct ChunkCommit: Sendable {
     public init(file: RunFileRecord, run: RunRecord) {
         self.file = file
         self.run = run
+    }
+}
+
+/// What the state keeps of one insured person between claims (a row of `person`): every claim
+/// of theirs that is approved reads and rewrites it whole. One row, not a table each for the
+/// accumulators, the account balance and the stays: a checkpoint then rewrites one random page
+/// per person, not three (issue 7).
+public struct PersonState: Sendable, Hashable {
+    /// The accumulators of each calendar year (of a claim's `enddate`) that has any.
+    public var years: [Int: YearAccumulators] = [:]
+    /// The personal account's balance; nil until a claim moved it (the roster's is the start).
+    public var accountBalance: Fen?
+    /// Approved inpatient stays, by begin date, then settlement id by bytes: a reason names the
+    /// first overlapping stay, and must name the same one whether this list grew in memory or
+    /// was read back from the state after a drop or a resume.
+    public private(set) var stays: [ApprovedStay] = []
+
+    public init(years: [Int: YearAccumulators] = [:], accountBalance: Fen? = nil, stays: [ApprovedStay] = []) {
+        self.years = years
+        self.accountBalance = accountBalance
+        for stay in stays { addStay(stay) }
+    }
+
+    public mutating func addStay(_ stay: ApprovedStay) {
+        let place = stays.firstIndex { other in
+            other.begndate > stay.begndate
+                || (other.begndate == stay.begndate && stay.setlId.utf8.lexicographicallyPrecedes(other.setlId.utf8))
+        } ?? stays.endIndex
+        stays.insert(stay, at: place)
     }
 }
 
@@ -230,17 +258,6 @@ struct ByteText: Hashable {
         if done == nil {
             for byte in text.utf8 { hasher.combine(byte) }
         }
-    }
-}
-
-/// A person's accumulators are kept per calendar year.
-public struct PersonYear: Hashable, Sendable {
-    public var psnNo: String
-    public var year: Int
-
-    public init(psnNo: String, year: Int) {
-        self.psnNo = psnNo
-        self.year = year
     }
 }
 

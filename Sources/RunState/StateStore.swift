@@ -215,6 +215,69 @@ public final class StateStore: @unchecked Sendable {
                 DROP INDEX claim_transfer;
                 """)
         }
+        // "v3": a person's accumulators, account balance and stays become one row (`person`),
+        // and so does their running payable sum in the run that last paid them (the `pay_`
+        // columns; `payee_total` keeps institutions'). A checkpoint wrote, for each person an
+        // approved claim moved, a random page of `accumulator`, `account`, `stay_person` and
+        // `payee_total`: at 1,000,000 claims most of what the run wrote to SQLite (issue 7).
+        // A person's `pay_` columns count only while `pay_run` is the run paying: the next run
+        // that pays them starts the sum again, so a run's transfers need no clean-up after.
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: """
+                CREATE TABLE person (
+                    psn_no TEXT PRIMARY KEY,
+                    years TEXT NOT NULL,  -- PersonText: accumulators, a line per year
+                    balance INTEGER,      -- the personal account's; NULL: no claim moved it yet
+                    stays TEXT NOT NULL,  -- PersonText: approved inpatient stays, a line each
+                    pay_run TEXT,
+                    pay_amount INTEGER NOT NULL DEFAULT 0,
+                    pay_claims INTEGER NOT NULL DEFAULT 0,
+                    pay_name TEXT,
+                    pay_account TEXT,
+                    pay_bank_name TEXT,
+                    pay_bank_code TEXT,
+                    pay_setl_ids TEXT     -- the first six, in claim order, space-separated
+                ) WITHOUT ROWID;
+                """)
+            let persons = try String.fetchAll(db, sql: "SELECT psn_no FROM accumulator UNION SELECT psn_no FROM account "
+                                                  + "UNION SELECT psn_no FROM stay")
+            for psnNo in persons {
+                var person = PersonState()
+                for row in try Row.fetchAll(db, sql: "SELECT year, value FROM accumulator WHERE psn_no = ?",
+                                            arguments: [psnNo]) {
+                    person.years[row[0]] = try AccumulatorText.decode(row[1])
+                }
+                person.accountBalance = try Fen.fetchOne(db, sql: "SELECT balance FROM account WHERE psn_no = ?",
+                                                         arguments: [psnNo])
+                for row in try Row.fetchAll(db, sql: "SELECT setl_id, begndate, enddate FROM stay WHERE psn_no = ?",
+                                            arguments: [psnNo]) {
+                    person.addStay(ApprovedStay(setlId: row[0], begndate: Day(ordinal: row[1]), enddate: Day(ordinal: row[2])))
+                }
+                try db.execute(sql: "INSERT INTO person (psn_no, years, balance, stays) VALUES (?, ?, ?, ?)",
+                               arguments: [psnNo, PersonText.encodeYears(person.years), person.accountBalance,
+                                           PersonText.encodeStays(person.stays)])
+            }
+            // Only an unfinished run has payee sums (paying turns them into transfers), and
+            // only one run is unfinished at a time.
+            let runs = try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT run_id) FROM payee_total WHERE payee_kind = 'person'")
+            guard runs ?? 0 <= 1 else { throw LedgerError(message: "payee sums of \(runs!) unfinished runs") }
+            try db.execute(sql: """
+                INSERT INTO person (psn_no, years, stays, pay_run, pay_amount, pay_claims, pay_name, pay_account,
+                                    pay_bank_name, pay_bank_code, pay_setl_ids)
+                    SELECT payee_id, '', '', run_id, amount, claims, payee_name, payee_account, payee_bank_name,
+                           payee_bank_code, setl_ids
+                    FROM payee_total WHERE payee_kind = 'person'
+                    ON CONFLICT (psn_no) DO UPDATE SET
+                        pay_run = excluded.pay_run, pay_amount = excluded.pay_amount, pay_claims = excluded.pay_claims,
+                        pay_name = excluded.pay_name, pay_account = excluded.pay_account,
+                        pay_bank_name = excluded.pay_bank_name, pay_bank_code = excluded.pay_bank_code,
+                        pay_setl_ids = excluded.pay_setl_ids;
+                DELETE FROM payee_total WHERE payee_kind = 'person';
+                DROP TABLE accumulator;
+                DROP TABLE account;
+                DROP TABLE stay;
+                """)
+        }
         return migrator
     }
 
@@ -292,26 +355,19 @@ public final class StateStore: @unchecked Sendable {
     public struct HistoryKeys: Sendable {
         /// (fixmedins_code, invoice_no) of valid claims.
         public var invoices: [PairKey] = []
-        /// `psn_no` of inpatient claims.
-        public var stayPersons: [String] = []
-        /// (psn_no, year of enddate).
-        public var years: [PersonYear] = []
-        public var balancePersons: [String] = []
+        /// `psn_no` of valid claims.
+        public var persons: [String] = []
         /// (fixmedins_code, mdtrt_id) of every claim that has both.
         public var visits: [PairKey] = []
 
         public init() {}
-        public var isEmpty: Bool {
-            invoices.isEmpty && stayPersons.isEmpty && years.isEmpty && balancePersons.isEmpty && visits.isEmpty
-        }
+        public var isEmpty: Bool { invoices.isEmpty && persons.isEmpty && visits.isEmpty }
     }
 
     /// What the state holds for those keys; a key that is absent has nothing stored.
     public struct HistoryRows: Sendable {
         public var invoices: [PairKey: String] = [:]
-        public var stays: [String: [ApprovedStay]] = [:]
-        public var years: [PersonYear: YearAccumulators] = [:]
-        public var balances: [String: Fen] = [:]
+        public var persons: [String: PersonState] = [:]
         public var visits: [PairKey: (setlId: String, status: ClaimStatus)] = [:]
     }
 
@@ -337,21 +393,11 @@ public final class StateStore: @unchecked Sendable {
                     rows.visits[PairKey(code, row.text(0)!)] = (row.text(1)!, ClaimStatus(rawValue: row.text(2)!) ?? .rejected)
                 }
             }
-            try Self.select(db, "SELECT psn_no, begndate, enddate, setl_id FROM stay WHERE psn_no IN",
-                            in: Self.unique(keys.stayPersons), then: "ORDER BY psn_no, begndate, setl_id") { row in
-                rows.stays[row.text(0)!, default: []].append(
-                    ApprovedStay(setlId: row.text(3)!, begndate: Day(ordinal: Int32(row.int64(1))),
-                                 enddate: Day(ordinal: Int32(row.int64(2)))))
-            }
-            let wantedYears = Set(keys.years)
-            try Self.select(db, "SELECT psn_no, year, value FROM accumulator WHERE psn_no IN",
-                            in: Self.unique(keys.years.map(\.psnNo))) { row in
-                let key = PersonYear(psnNo: row.text(0)!, year: Int(row.int64(1)))
-                if wantedYears.contains(key) { rows.years[key] = try AccumulatorText.decode(row.text(2)!) }
-            }
-            try Self.select(db, "SELECT psn_no, balance FROM account WHERE psn_no IN",
-                            in: Self.unique(keys.balancePersons)) { row in
-                rows.balances[row.text(0)!] = row.int64(1)
+            try Self.select(db, "SELECT psn_no, years, balance, stays FROM person WHERE psn_no IN",
+                            in: Self.unique(keys.persons)) { row in
+                rows.persons[row.text(0)!] = PersonState(years: try PersonText.decodeYears(row.text(1)!),
+                                                         accountBalance: row.optionalInt64(2),
+                                                         stays: try PersonText.decodeStays(row.text(3)!))
             }
         }
         return rows
@@ -443,8 +489,38 @@ public final class StateStore: @unchecked Sendable {
             insertClaim.bind(c.payee)
             try insertClaim.run()
         }
-        // The ledger's running sums: the payee as on its first claim, the first six ids.
-        var addToPayee = try FastStatement(db, sql: """
+        // Each person the chunk moved, whole, before their payable sums below (in `psn_no` order,
+        // so the inserts walk the table once).
+        var writePerson = try FastStatement(db, sql: """
+            INSERT INTO person (psn_no, years, balance, stays) VALUES (?, ?, ?, ?)
+            ON CONFLICT (psn_no) DO UPDATE SET years = excluded.years, balance = excluded.balance, stays = excluded.stays
+            """)
+        for psnNo in chunk.persons.keys.sorted() {
+            let person = chunk.persons[psnNo]!
+            writePerson.bind(psnNo)
+            writePerson.bind(PersonText.encodeYears(person.years))
+            writePerson.bind(person.accountBalance)
+            writePerson.bind(PersonText.encodeStays(person.stays))
+            try writePerson.run()
+        }
+        // The ledger's running sums: the payee as on its first claim, the first six ids. A
+        // person's are in their own row (they were approved, so it exists); an institution's in
+        // `payee_total`.
+        var addToPerson = try FastStatement(db, sql: """
+            UPDATE person SET
+                pay_amount = CASE WHEN pay_run IS ?1 THEN pay_amount + ?2 ELSE ?2 END,
+                pay_claims = CASE WHEN pay_run IS ?1 THEN pay_claims + 1 ELSE 1 END,
+                pay_setl_ids = CASE WHEN pay_run IS NOT ?1 THEN ?3
+                                    WHEN pay_claims < \(Self.remittanceSetlIds) THEN pay_setl_ids || ' ' || ?3
+                                    ELSE pay_setl_ids END,
+                pay_name = CASE WHEN pay_run IS ?1 THEN pay_name ELSE ?4 END,
+                pay_account = CASE WHEN pay_run IS ?1 THEN pay_account ELSE ?5 END,
+                pay_bank_name = CASE WHEN pay_run IS ?1 THEN pay_bank_name ELSE ?6 END,
+                pay_bank_code = CASE WHEN pay_run IS ?1 THEN pay_bank_code ELSE ?7 END,
+                pay_run = ?1
+            WHERE psn_no = ?8
+            """)
+        var addToInstitution = try FastStatement(db, sql: """
             INSERT INTO payee_total (run_id, amount, claims, payee_kind, payee_id, payee_name, payee_account,
                                      payee_bank_name, payee_bank_code, setl_ids)
             VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?)
@@ -455,12 +531,28 @@ public final class StateStore: @unchecked Sendable {
                                 ELSE setl_ids END
             """)
         for c in chunk.claims where c.payable > 0 {
-            precondition(c.payee != nil, "claim \(c.setlId) is payable to no one")
-            addToPayee.bind(c.runId)
-            addToPayee.bind(c.payable)
-            addToPayee.bind(c.payee)
-            addToPayee.bind(c.setlId)
-            try addToPayee.run()
+            guard let payee = c.payee else { preconditionFailure("claim \(c.setlId) is payable to no one") }
+            switch payee.kind {
+            case .person:
+                addToPerson.bind(c.runId)
+                addToPerson.bind(c.payable)
+                addToPerson.bind(c.setlId)
+                addToPerson.bind(payee.name)
+                addToPerson.bind(payee.account)
+                addToPerson.bind(payee.bankName)
+                addToPerson.bind(payee.bankCode)
+                addToPerson.bind(payee.id)
+                try addToPerson.run()
+                guard db.changesCount == 1 else {
+                    throw LedgerError(message: "claim \(c.setlId) is payable to \(payee.id), who has no state")
+                }
+            case .institution:
+                addToInstitution.bind(c.runId)
+                addToInstitution.bind(c.payable)
+                addToInstitution.bind(payee)
+                addToInstitution.bind(c.setlId)
+                try addToInstitution.run()
+            }
         }
         var insertInvoice = try FastStatement(
             db, sql: "INSERT INTO approved_invoice (fixmedins_code, invoice_no, setl_id) VALUES (?, ?, ?)")
@@ -469,29 +561,6 @@ public final class StateStore: @unchecked Sendable {
             insertInvoice.bind(i.invoiceNo)
             insertInvoice.bind(i.setlId)
             try insertInvoice.run()
-        }
-        var insertStay = try FastStatement(
-            db, sql: "INSERT INTO stay (psn_no, begndate, enddate, setl_id) VALUES (?, ?, ?, ?)")
-        for s in chunk.stays {
-            insertStay.bind(s.psnNo)
-            insertStay.bind(Int(s.stay.begndate.ordinal))
-            insertStay.bind(Int(s.stay.enddate.ordinal))
-            insertStay.bind(s.stay.setlId)
-            try insertStay.run()
-        }
-        var upsertAccumulator = try FastStatement(
-            db, sql: "INSERT OR REPLACE INTO accumulator (psn_no, year, value) VALUES (?, ?, ?)")
-        for a in chunk.accumulators {
-            upsertAccumulator.bind(a.psnNo)
-            upsertAccumulator.bind(a.year)
-            upsertAccumulator.bind(AccumulatorText.encode(a.value))
-            try upsertAccumulator.run()
-        }
-        var upsertAccount = try FastStatement(db, sql: "INSERT OR REPLACE INTO account (psn_no, balance) VALUES (?, ?)")
-        for a in chunk.accountBalances {
-            upsertAccount.bind(a.psnNo)
-            upsertAccount.bind(a.balance)
-            try upsertAccount.run()
         }
         try Self.update(chunk.file, db)
         try Self.update(chunk.run, db)
@@ -524,9 +593,17 @@ public final class StateStore: @unchecked Sendable {
                                           payee_account, payee_bank_name, payee_bank_code, setl_ids)
                     SELECT printf('%s-T%06d', ?1, seq), ?1, seq, payee_kind, payee_id, amount, claims, payee_name,
                            payee_account, payee_bank_name, payee_bank_code, setl_ids
-                    FROM (SELECT ROW_NUMBER() OVER (ORDER BY payee_kind, payee_id) AS seq, *
-                          FROM payee_total WHERE run_id = ?1)
+                    FROM (SELECT ROW_NUMBER() OVER (ORDER BY payee_kind, payee_id) AS seq, * FROM (
+                        SELECT payee_kind, payee_id, amount, claims, payee_name, payee_account, payee_bank_name,
+                               payee_bank_code, setl_ids
+                        FROM payee_total WHERE run_id = ?1
+                        UNION ALL
+                        SELECT 'person', psn_no, pay_amount, pay_claims, pay_name, pay_account, pay_bank_name,
+                               pay_bank_code, pay_setl_ids
+                        FROM person WHERE pay_run = ?1))
                     """, arguments: [runId])
+                // Institutions' sums go; persons' stay in their rows, counted no more once
+                // another run pays them.
                 try db.execute(sql: "DELETE FROM payee_total WHERE run_id = ?", arguments: [runId])
             }
             return try Self.transferTotals(runId: runId, db)

@@ -22,3 +22,31 @@ import Testing
     }
     #expect(try AccumulatorText.decode("d x=-3;b;f;c -7").deductibleUsed == ["x": -3])
 }
+
+/// A person's row: a line per year (by year), a line per stay (in the state's order).
+@Test func aPersonRoundTripsThroughTheirRowsText() throws {
+    var a = YearAccumulators()
+    a.deductibleUsed = ["outpatient": 100_000, "两行\n名": 7]  // a line break in a group name is escaped
+    a.criticalIllnessBurden = 490_010
+    var b = YearAccumulators()
+    b.cumulativeBase = ["inpatient": 831_771]
+    let years = PersonText.encodeYears([2026: b, 2025: a])
+    #expect(years == "2025 d outpatient=100000 两行%0A名=7;b;f;c 490010\n2026 d;b inpatient=831771;f;c 0")
+    #expect(try PersonText.decodeYears(years) == [2025: a, 2026: b])
+    #expect(PersonText.encodeYears([:]) == "")
+    #expect(try PersonText.decodeYears("") == [:])
+    for bad in ["2026", "x d;b;f;c 0", "2026 d;b;f;c 0\n2026 d;b;f;c 0", "2026 garbage"] {
+        #expect(throws: (any Error).self, "\(bad)") { try PersonText.decodeYears(bad) }
+    }
+
+    let stays = [ApprovedStay(setlId: "R20260316-0001-000042", begndate: Day("2026-02-27")!, enddate: Day("2026-03-03")!),
+                 ApprovedStay(setlId: "R20260316-0001-000007", begndate: Day("2026-03-10")!, enddate: Day("2026-03-10")!)]
+    let text = PersonText.encodeStays(stays)
+    #expect(text == "R20260316-0001-000042 \(Day("2026-02-27")!.ordinal) \(Day("2026-03-03")!.ordinal)\n"
+            + "R20260316-0001-000007 \(Day("2026-03-10")!.ordinal) \(Day("2026-03-10")!.ordinal)")
+    #expect(try PersonText.decodeStays(text) == stays)
+    #expect(try PersonText.decodeStays("") == [])
+    for bad in ["S1 1", "S1 1 2 3", " 1 2", "S1 a 2", "S1 1  2"] {
+        #expect(throws: (any Error).self, "\(bad)") { try PersonText.decodeStays(bad) }
+    }
+}

@@ -36,6 +36,8 @@ import Testing
                                             invoiceNo: "I\(i)", psnNo: "P1", status: c.2,
                                             reason: c.2 == .rejected ? "NOT_FILED" : nil, payable: c.0, payee: c.1))
         }
+        // The approved claims moved P1's state (a person is paid from their own row).
+        chunk.persons = ["P1": PersonState()]
         try store.commit(chunk)
     }
 
@@ -93,20 +95,23 @@ import Testing
     @Test func aBatchReadsItsHistoryInOneGo() throws {
         var chunk = ChunkCommit(file: try store.files(of: run.id)[0], run: run)
         chunk.approvedInvoices = [("H1", "I0", "R20260316-0001-000001"), ("H1", "I3", "R20260316-0001-000004")]
-        chunk.stays = [("P1", ApprovedStay(setlId: "S2", begndate: Day("2026-02-10")!, enddate: Day("2026-02-12")!)),
-                       ("P1", ApprovedStay(setlId: "S1", begndate: Day("2026-01-05")!, enddate: Day("2026-01-08")!))]
         var year = YearAccumulators()
         year.criticalIllnessBurden = 12_345
-        chunk.accumulators = [("P1", 2026, year)]
-        chunk.accountBalances = [("P1", 30_000)]
+        year.cumulativeBase = ["inpatient": 831_771]
+        var earlier = YearAccumulators()
+        earlier.fundPaid = [.employeePooled: 41_000]
+        let p1 = PersonState(years: [2026: year, 2025: earlier], accountBalance: 30_000,
+                             stays: [ApprovedStay(setlId: "S2", begndate: Day("2026-02-10")!, enddate: Day("2026-02-12")!),
+                                     ApprovedStay(setlId: "S1", begndate: Day("2026-01-05")!, enddate: Day("2026-01-08")!)])
+        // A person with accumulators only: no balance, no stays.
+        let p3 = PersonState(years: [2026: year])
+        chunk.persons = ["P1": p1, "P3": p3]
         try store.commit(chunk)
 
         var keys = StateStore.HistoryKeys()
         keys.invoices = [PairKey("H1", "I0"), PairKey("H1", "I3"), PairKey("H1", "I0"), PairKey("H2", "I3")]
         keys.visits = [PairKey("H1", "M5"), PairKey("H1", "M1"), PairKey("H1", "M9")]
-        keys.stayPersons = ["P1", "P2"]
-        keys.years = [PersonYear(psnNo: "P1", year: 2026), PersonYear(psnNo: "P1", year: 2025)]
-        keys.balancePersons = ["P1", "P2", "P1"]
+        keys.persons = ["P1", "P2", "P1", "P3"]
         let rows = try store.history(keys)
         #expect(rows.invoices == [PairKey("H1", "I0"): "R20260316-0001-000001", PairKey("H1", "I3"): "R20260316-0001-000004"])
         // The fixture's claims: M1 the 2nd (approved), M5 the 6th (rejected); M9 none.
@@ -114,10 +119,9 @@ import Testing
         #expect(rows.visits[PairKey("H1", "M5")]?.status == .rejected)
         #expect(rows.visits[PairKey("H1", "M1")]?.status == .approved)
         #expect(rows.visits[PairKey("H1", "M9")] == nil)
-        #expect(rows.stays["P1"]?.map(\.setlId) == ["S1", "S2"])  // by begndate
-        #expect(rows.stays["P2"] == nil)
-        #expect(rows.years == [PersonYear(psnNo: "P1", year: 2026): year])
-        #expect(rows.balances == ["P1": 30_000])
+        #expect(rows.persons["P1"]?.stays.map(\.setlId) == ["S1", "S2"])  // by begndate
+        #expect(rows.persons == ["P1": p1, "P3": p3])
+        #expect(rows.persons["P3"]?.accountBalance == nil)
     }
 
     /// The lookups' prepared statements are kept for the next batch: a shorter list of the
@@ -125,21 +129,21 @@ import Testing
     @Test func aBatchDoesNotReadTheLastBatchsKeys() throws {
         var chunk = ChunkCommit(file: try store.files(of: run.id)[0], run: run)
         chunk.approvedInvoices = [("H1", "I3", "R20260316-0001-000004")]
-        chunk.accountBalances = [("P1", 30_000)]
+        chunk.persons = ["P1": PersonState(accountBalance: 30_000)]
         try store.commit(chunk)
 
         var keys = StateStore.HistoryKeys()
         keys.invoices = ["I0", "I1", "I2", "I3"].map { PairKey("H1", $0) }  // I3 in the list's last place
-        keys.balancePersons = ["P2", "P3", "P4", "P1"]
+        keys.persons = ["P2", "P3", "P4", "P1"]
         var rows = try store.history(keys)
         #expect(rows.invoices == [PairKey("H1", "I3"): "R20260316-0001-000004"])
-        #expect(rows.balances == ["P1": 30_000])
+        #expect(rows.persons == ["P1": PersonState(accountBalance: 30_000)])
 
         keys.invoices = ["I5", "I6", "I7"].map { PairKey("H1", $0) }  // 3 keys: the same 4 places
-        keys.balancePersons = ["P5", "P6", "P7"]
+        keys.persons = ["P5", "P6", "P7"]
         rows = try store.history(keys)
         #expect(rows.invoices.isEmpty)
-        #expect(rows.balances.isEmpty)
+        #expect(rows.persons.isEmpty)
     }
 
     /// A payee with more claims than a remittance names, over two checkpoints: the transfer
@@ -169,6 +173,137 @@ import Testing
         #expect(clinicTransfer?.0.amount == 84)  // 7 + 8 + ... + 14 fen
         #expect(clinicTransfer?.1 == clinic)
         #expect(clinicTransfer?.2 == (7...12).map { run.id + "-" + String(format: "%06d", $0) })
+    }
+
+    /// A person's running sum lives in their own row, and counts only for the run that made it:
+    /// the next run that pays them starts again, and the first run's transfer is unchanged.
+    @Test func aPersonsSumIsTheirRunsAlone() throws {
+        let file = try store.files(of: run.id)[0]
+        let zhang = Payee(kind: .person, id: "P1", name: "张伟", account: "6222021234567891233", bankName: "",
+                          bankCode: "102121000011")
+        for part in [7...10, 11...14] {  // 8 more claims of P1 over two checkpoints, i fen each
+            var chunk = ChunkCommit(file: file, run: run)
+            for i in part {
+                chunk.claims.append(ClaimRecord(setlId: run.id + "-" + String(format: "%06d", i), runId: run.id,
+                                                filePosition: 0, ordinal: i, fixmedinsCode: "H1", mdtrtId: "M\(i)",
+                                                invoiceNo: "I\(i)", psnNo: "P1", status: .approved, reason: nil,
+                                                payable: Fen(i), payee: zhang))
+            }
+            chunk.persons = ["P1": PersonState(accountBalance: Fen(part.last!))]
+            try store.commit(chunk)
+        }
+        #expect(try store.assignTransfers(runId: run.id) == (2, 10_251 + 457_566 + 84))
+        var first: [(TransferRecord, Payee, [String])] = []
+        try store.forEachTransfer(runId: run.id) { first.append(($0, $1, $2)) }
+        #expect(first[1].0.amount == 457_566 + 84)
+        #expect(first[1].0.claims == 9)
+        #expect(first[1].1 == zhang)
+        #expect(first[1].2 == [4, 7, 8, 9, 10, 11].map { run.id + "-" + String(format: "%06d", $0) })
+
+        // The next run pays P1 once, under a new card.
+        let next = RunRecord(id: "R20260317-0002", seq: 2, kind: .run, phase: .adjudicating, startedAt: "2026-03-17T02:00:00",
+                             endedAt: nil, policyVersion: "1", referenceJSON: "[]", claimsDone: 0, resultsBytes: 0,
+                             rejectedBytes: 0, totalsJSON: "{}")
+        let nextFile = RunFileRecord(runId: next.id, position: 0, name: "inbox/b.xml", sourcePath: "/x/b.xml",
+                                     sha256: "cd", bytes: 1)
+        try store.createRun(next, files: [nextFile])
+        let newCard = Payee(kind: .person, id: "P1", name: "张伟", account: "6222021234567890000", bankName: "建行",
+                            bankCode: "105100000017")
+        var chunk = ChunkCommit(file: nextFile, run: next)
+        chunk.claims = [ClaimRecord(setlId: next.id + "-000001", runId: next.id, filePosition: 0, ordinal: 0,
+                                    fixmedinsCode: "H1", mdtrtId: "M20", invoiceNo: "I20", psnNo: "P1", status: .approved,
+                                    reason: nil, payable: 500, payee: newCard)]
+        chunk.persons = ["P1": PersonState(accountBalance: 0)]
+        try store.commit(chunk)
+        #expect(try store.assignTransfers(runId: next.id) == (1, 500))
+        var second: [(TransferRecord, Payee, [String])] = []
+        try store.forEachTransfer(runId: next.id) { second.append(($0, $1, $2)) }
+        #expect(second.map(\.0.claims) == [1])
+        #expect(second.map(\.1) == [newCard])
+        #expect(second.map(\.2) == [[next.id + "-000001"]])
+        var again: [(TransferRecord, Payee, [String])] = []
+        try store.forEachTransfer(runId: run.id) { again.append(($0, $1, $2)) }
+        #expect(again.map(\.0) == first.map(\.0))
+    }
+
+    /// A claim payable to a person whose state the chunk does not write is a bug upstream: the
+    /// commit fails whole rather than lose the payable.
+    @Test func aPayableToAPersonWithoutStateIsRefused() throws {
+        var chunk = ChunkCommit(file: try store.files(of: run.id)[0], run: run)
+        chunk.claims = [ClaimRecord(setlId: run.id + "-000020", runId: run.id, filePosition: 0, ordinal: 20,
+                                    fixmedinsCode: "H1", mdtrtId: "M20", invoiceNo: "I20", psnNo: "P9", status: .approved,
+                                    reason: nil, payable: 500,
+                                    payee: Payee(kind: .person, id: "P9", name: "李娜", account: "6222", bankName: "",
+                                                 bankCode: "102121000011"))]
+        #expect(throws: StateStore.LedgerError.self) { try store.commit(chunk) }
+        let claims = try store.db.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM claim")! }
+        #expect(claims == 6)  // the fixture's only
+    }
+
+    /// A state written under "v2" (a table each for accumulators, balances and stays; persons'
+    /// payee sums in `payee_total`), with a run killed before paying: opening it makes one row
+    /// per person that reads back the same, and the run is paid as it would have been.
+    @Test func aV2StateKeepsEveryPersonAndTheirSums() throws {
+        let folder = NSTemporaryDirectory() + "medclaims-ledger-v2-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let path = folder + "/state.sqlite"
+        let old = try DatabaseQueue(path: path)
+        try StateStore.migrator.migrate(old, upTo: "v2")
+        var y2025 = YearAccumulators()
+        y2025.deductibleUsed = ["outpatient": 100_000]
+        var y2026 = YearAccumulators()
+        y2026.cumulativeBase = ["inpatient": 831_771]
+        y2026.criticalIllnessBurden = 490_010
+        let s1 = ApprovedStay(setlId: "R0-000009", begndate: Day("2026-01-05")!, enddate: Day("2026-01-08")!)
+        let s2 = ApprovedStay(setlId: "R0-000002", begndate: Day("2026-02-10")!, enddate: Day("2026-02-12")!)
+        try old.write { db in
+            try db.execute(sql: """
+                INSERT INTO run (id, seq, kind, phase, started_at, policy_version, reference_json, totals_json)
+                VALUES ('R1', 1, 'run', 'adjudicating', '2026-03-16T02:00:00', '1', '[]', '{}')
+                """)
+            for (psnNo, year, value) in [("P1", 2025, y2025), ("P1", 2026, y2026), ("P3", 2026, y2026)] {
+                try db.execute(sql: "INSERT INTO accumulator (psn_no, year, value) VALUES (?, ?, ?)",
+                               arguments: [psnNo, year, AccumulatorText.encode(value)])
+            }
+            try db.execute(sql: "INSERT INTO account (psn_no, balance) VALUES ('P1', 30000), ('P4', 0)")
+            for (psnNo, stay) in [("P1", s2), ("P1", s1), ("P2", s1)] {
+                try db.execute(sql: "INSERT INTO stay (psn_no, begndate, enddate, setl_id) VALUES (?, ?, ?, ?)",
+                               arguments: [psnNo, stay.begndate.ordinal, stay.enddate.ordinal, stay.setlId])
+            }
+            try db.execute(sql: """
+                INSERT INTO payee_total (run_id, payee_kind, payee_id, amount, claims, payee_name, payee_account,
+                                         payee_bank_name, payee_bank_code, setl_ids)
+                VALUES ('R1', 'person', 'P1', 12, 2, '张伟', '6222021234567891233', '', '102121000011', 'R1-000001 R1-000003'),
+                       ('R1', 'person', 'P5', 4, 1, '李娜', '6222000000000000005', '工行', '102100000030', 'R1-000004'),
+                       ('R1', 'institution', 'H9', 9, 1, '医院', '1234567890', '工行', '102100000030', 'R1-000002')
+                """)
+        }
+        try old.close()
+
+        let upgraded = try StateStore(path: path)
+        var keys = StateStore.HistoryKeys()
+        keys.persons = ["P1", "P2", "P3", "P4", "P5", "P6"]
+        #expect(try upgraded.history(keys).persons == [
+            "P1": PersonState(years: [2025: y2025, 2026: y2026], accountBalance: 30_000, stays: [s1, s2]),
+            "P2": PersonState(stays: [s1]),
+            "P3": PersonState(years: [2026: y2026]),
+            "P4": PersonState(accountBalance: 0),
+            "P5": PersonState(),  // a payee sum only
+        ])
+        let tables = try upgraded.db.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE name IN ('accumulator', 'account', 'stay')")
+        }
+        #expect(tables.isEmpty)
+        // Institution H9 first, then the persons in id order.
+        #expect(try upgraded.assignTransfers(runId: "R1") == (3, 25))
+        var seen: [(TransferRecord, Payee, [String])] = []
+        try upgraded.forEachTransfer(runId: "R1") { seen.append(($0, $1, $2)) }
+        #expect(seen.map(\.0.payeeId) == ["H9", "P1", "P5"])
+        #expect(seen.map(\.0.amount) == [9, 12, 4])
+        #expect(seen.map(\.0.claims) == [1, 2, 1])
+        #expect(seen[1].1 == Payee(kind: .person, id: "P1", name: "张伟", account: "6222021234567891233", bankName: "",
+                                   bankCode: "102121000011"))
+        #expect(seen.map(\.2) == [["R1-000002"], ["R1-000001", "R1-000003"], ["R1-000004"]])
     }
 
     /// A state written by the first release (migration "v1"), with a run killed while paying
