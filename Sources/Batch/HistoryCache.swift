@@ -12,7 +12,8 @@ final class HistoryCache {
     private let store: StateStore
     private var invoices: [PairKey: String?] = [:]
     /// A person the state does not hold is here as an empty `PersonState`.
-    private var persons: [String: PersonState] = [:]
+    /// Keyed by bytes, as SQLite keys `person`: two spellings of one text are two persons.
+    private var persons: [ByteText: PersonState] = [:]
     private var visits: [PairKey: (setlId: String, status: ClaimStatus)?] = [:]
     private let limit: Int
 
@@ -36,13 +37,13 @@ final class HistoryCache {
                 if visits[visit] == nil { keys.visits.append(visit) }
                 let invoice = PairKey(claim.fixmedinsCode, claim.invoiceNo)
                 if invoices[invoice] == nil { keys.invoices.append(invoice) }
-                if persons[claim.psnNo] == nil { keys.persons.append(claim.psnNo) }
+                if persons[ByteText(claim.psnNo)] == nil { keys.persons.append(claim.psnNo) }
             }
         }
         guard !keys.isEmpty else { return }
         let rows = try store.history(keys)
         for key in keys.invoices { invoices[key] = .some(rows.invoices[key]) }
-        for psnNo in keys.persons { persons[psnNo] = rows.persons[psnNo] ?? PersonState() }
+        for psnNo in keys.persons { persons[ByteText(psnNo)] = rows.persons[ByteText(psnNo)] ?? PersonState() }
         for key in keys.visits { visits[key] = .some(rows.visits[key]) }
     }
 
@@ -57,7 +58,7 @@ final class HistoryCache {
 
     /// Everything the state keeps of a person, with what this batch's claims changed.
     func person(_ psnNo: String) -> PersonState {
-        known(persons[psnNo], "the state of \(psnNo)")
+        known(persons[ByteText(psnNo)], "the state of \(psnNo)")
     }
 
     func stays(psnNo: String) -> [ApprovedStay] { person(psnNo).stays }
@@ -65,21 +66,21 @@ final class HistoryCache {
     /// Keeps a person's stays in the state's order (see `PersonState.stays`).
     func addStay(psnNo: String, _ stay: ApprovedStay) {
         _ = person(psnNo)
-        persons[psnNo]!.addStay(stay)
+        persons[ByteText(psnNo)]!.addStay(stay)
     }
 
     func accumulators(psnNo: String, year: Int) -> YearAccumulators? { person(psnNo).years[year] }
 
     func setAccumulators(psnNo: String, year: Int, _ value: YearAccumulators) {
         _ = person(psnNo)
-        persons[psnNo]!.years[year] = value
+        persons[ByteText(psnNo)]!.years[year] = value
     }
 
     func accountBalance(psnNo: String) -> Fen? { person(psnNo).accountBalance }
 
     func setAccountBalance(psnNo: String, _ balance: Fen) {
         _ = person(psnNo)
-        persons[psnNo]!.accountBalance = balance
+        persons[ByteText(psnNo)]!.accountBalance = balance
     }
 
     /// The earlier result of the same visit that a new result supersedes: the latest one, if it

@@ -339,7 +339,7 @@ final class RunExecution {
                 }
                 history.setAccumulators(psnNo: claim.psnNo, year: year, decision.year)
                 if let balance = decision.accountBalance { history.setAccountBalance(psnNo: claim.psnNo, balance) }
-                chunk.persons[claim.psnNo] = history.person(claim.psnNo)
+                chunk.persons.append((claim.psnNo, history.person(claim.psnNo)))
             }
             return DecidedClaim(ingested: ingested, setlId: setlId, decision: decision, supersedes: earlier)
         }

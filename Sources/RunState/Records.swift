@@ -139,8 +139,9 @@ public struct ClaimRecord: Sendable, Hashable {
 public struct ChunkCommit: Sendable {
     public var claims: [ClaimRecord] = []
     public var approvedInvoices: [(fixmedinsCode: String, invoiceNo: String, setlId: String)] = []
-    /// Each person an approved claim of the chunk moved, as the chunk's last such claim left them.
-    public var persons: [String: PersonState] = [:]
+    /// The state of the person of each approved claim, as that claim left it, in claim order
+    /// (the commit writes each person's last, by the bytes of `psn_no`, as SQLite keys them).
+    public var persons: [(psnNo: String, state: PersonState)] = []
     /// The checkpoint: the file's position in the staged claims, and the run's counters.
     public var file: RunFileRecord
     public var run: RunRecord
@@ -235,14 +236,14 @@ public struct PairKey: Hashable, Sendable {
 /// canonically equivalent texts). Both are whole-buffer operations: the run hashes and
 /// compares a few keys per claim, and byte-by-byte loops over the UTF-8 views cost 5% of the
 /// adjudicating thread at 1,000,000 claims (issue 7); so did an `Array(text.utf8)` per key.
-struct ByteText: Hashable {
-    let text: String
+public struct ByteText: Hashable, Sendable {
+    public let text: String
 
-    init(_ text: String) { self.text = text }
+    public init(_ text: String) { self.text = text }
 
-    static func == (a: ByteText, b: ByteText) -> Bool { sameBytes(a.text, b.text) }
+    public static func == (a: ByteText, b: ByteText) -> Bool { sameBytes(a.text, b.text) }
 
-    func hash(into hasher: inout Hasher) { Self.combine(text, into: &hasher) }
+    public func hash(into hasher: inout Hasher) { Self.combine(text, into: &hasher) }
 
     static func sameBytes(_ a: String, _ b: String) -> Bool {
         let compared = a.utf8.withContiguousStorageIfAvailable { x in

@@ -218,8 +218,8 @@ public final class StateStore: @unchecked Sendable {
         // "v3": a person's accumulators, account balance and stays become one row (`person`),
         // and so does their running payable sum in the run that last paid them (the `pay_`
         // columns; `payee_total` keeps institutions'). A checkpoint wrote, for each person an
-        // approved claim moved, a random page of `accumulator`, `account`, `stay_person` and
-        // `payee_total`: at 1,000,000 claims most of what the run wrote to SQLite (issue 7).
+        // approved claim moved, a random page of `accumulator`, `account`, `stay` (by its
+        // `stay_person` index) and `payee_total`: at 1,000,000 claims most of what the run wrote to SQLite (issue 7).
         // A person's `pay_` columns count only while `pay_run` is the run paying: the next run
         // that pays them starts the sum again, so a run's transfers need no clean-up after.
         migrator.registerMigration("v3") { db in
@@ -238,24 +238,29 @@ public final class StateStore: @unchecked Sendable {
                     pay_bank_code TEXT,
                     pay_setl_ids TEXT     -- the first six, in claim order, space-separated
                 ) WITHOUT ROWID;
+                -- Paying reads the run's persons in id order (the index holds psn_no after
+                -- pay_run), not every person the state ever paid.
+                CREATE INDEX person_pay_run ON person(pay_run);
                 """)
-            let persons = try String.fetchAll(db, sql: "SELECT psn_no FROM accumulator UNION SELECT psn_no FROM account "
-                                                  + "UNION SELECT psn_no FROM stay")
-            for psnNo in persons {
+            // Person by person (a cursor, so memory stays flat whatever the state's size), with
+            // the same statements for each.
+            let persons = try String.fetchCursor(db, sql: "SELECT psn_no FROM accumulator UNION SELECT psn_no FROM account "
+                                                      + "UNION SELECT psn_no FROM stay")
+            let years = try db.cachedStatement(sql: "SELECT year, value FROM accumulator WHERE psn_no = ?")
+            let balance = try db.cachedStatement(sql: "SELECT balance FROM account WHERE psn_no = ?")
+            let stays = try db.cachedStatement(sql: "SELECT setl_id, begndate, enddate FROM stay WHERE psn_no = ?")
+            let insert = try db.cachedStatement(sql: "INSERT INTO person (psn_no, years, balance, stays) VALUES (?, ?, ?, ?)")
+            while let psnNo = try persons.next() {
                 var person = PersonState()
-                for row in try Row.fetchAll(db, sql: "SELECT year, value FROM accumulator WHERE psn_no = ?",
-                                            arguments: [psnNo]) {
+                for row in try Row.fetchAll(years, arguments: [psnNo]) {
                     person.years[row[0]] = try AccumulatorText.decode(row[1])
                 }
-                person.accountBalance = try Fen.fetchOne(db, sql: "SELECT balance FROM account WHERE psn_no = ?",
-                                                         arguments: [psnNo])
-                for row in try Row.fetchAll(db, sql: "SELECT setl_id, begndate, enddate FROM stay WHERE psn_no = ?",
-                                            arguments: [psnNo]) {
+                person.accountBalance = try Fen.fetchOne(balance, arguments: [psnNo])
+                for row in try Row.fetchAll(stays, arguments: [psnNo]) {
                     person.addStay(ApprovedStay(setlId: row[0], begndate: Day(ordinal: row[1]), enddate: Day(ordinal: row[2])))
                 }
-                try db.execute(sql: "INSERT INTO person (psn_no, years, balance, stays) VALUES (?, ?, ?, ?)",
-                               arguments: [psnNo, PersonText.encodeYears(person.years), person.accountBalance,
-                                           PersonText.encodeStays(person.stays)])
+                try insert.execute(arguments: [psnNo, PersonText.encodeYears(person.years), person.accountBalance,
+                                               PersonText.encodeStays(person.stays)])
             }
             // Only an unfinished run has payee sums (paying turns them into transfers), and
             // only one run is unfinished at a time.
@@ -367,7 +372,8 @@ public final class StateStore: @unchecked Sendable {
     /// What the state holds for those keys; a key that is absent has nothing stored.
     public struct HistoryRows: Sendable {
         public var invoices: [PairKey: String] = [:]
-        public var persons: [String: PersonState] = [:]
+        /// By the bytes of `psn_no`, as SQLite keys `person`.
+        public var persons: [ByteText: PersonState] = [:]
         public var visits: [PairKey: (setlId: String, status: ClaimStatus)] = [:]
     }
 
@@ -395,7 +401,7 @@ public final class StateStore: @unchecked Sendable {
             }
             try Self.select(db, "SELECT psn_no, years, balance, stays FROM person WHERE psn_no IN",
                             in: Self.unique(keys.persons)) { row in
-                rows.persons[row.text(0)!] = PersonState(years: try PersonText.decodeYears(row.text(1)!),
+                rows.persons[ByteText(row.text(0)!)] = PersonState(years: try PersonText.decodeYears(row.text(1)!),
                                                          accountBalance: row.optionalInt64(2),
                                                          stays: try PersonText.decodeStays(row.text(3)!))
             }
@@ -489,15 +495,16 @@ public final class StateStore: @unchecked Sendable {
             insertClaim.bind(c.payee)
             try insertClaim.run()
         }
-        // Each person the chunk moved, whole, before their payable sums below (in `psn_no` order,
-        // so the inserts walk the table once).
+        // Each person the chunk moved, whole, as its last claim of theirs left them, before
+        // their payable sums below (in `psn_no` order, so the inserts walk the table once).
         var writePerson = try FastStatement(db, sql: """
             INSERT INTO person (psn_no, years, balance, stays) VALUES (?, ?, ?, ?)
             ON CONFLICT (psn_no) DO UPDATE SET years = excluded.years, balance = excluded.balance, stays = excluded.stays
             """)
-        for psnNo in chunk.persons.keys.sorted() {
-            let person = chunk.persons[psnNo]!
-            writePerson.bind(psnNo)
+        var last: [ByteText: PersonState] = [:]
+        for (psnNo, state) in chunk.persons { last[ByteText(psnNo)] = state }
+        for (key, person) in last.sorted(by: { $0.key.text < $1.key.text }) {
+            writePerson.bind(key.text)
             writePerson.bind(PersonText.encodeYears(person.years))
             writePerson.bind(person.accountBalance)
             writePerson.bind(PersonText.encodeStays(person.stays))

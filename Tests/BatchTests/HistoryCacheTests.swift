@@ -27,4 +27,32 @@ import Testing
         cache.addStay(psnNo: "P1", ApprovedStay(setlId: "R2-000001", begndate: Day("2026-02-01")!, enddate: Day("2026-02-09")!))
         #expect(cache.stays(psnNo: "P1").map(\.setlId) == ["R2-000002", "R2-000001", "R2-000004", "R2-000003"])
     }
+
+    /// A person the state does not hold starts empty; what the batch's claims change is the
+    /// person the next claim sees, and what the chunk writes. Two spellings of one text (as
+    /// bytes, the way SQLite keys them) are two persons.
+    @Test func aPersonsChangesAreTheirsAlone() throws {
+        let folder = NSTemporaryDirectory() + "medclaims-cache-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let cache = HistoryCache(store: try StateStore(path: folder + "/state.sqlite"), limit: 10)
+        func claim(_ psnNo: String) -> IngestedClaim {
+            .valid(Claim(submission: "SUB-T", ordinal: 0, sourceLine: 3, fixmedinsCode: "H1", mdtrtId: "MZ1", psnNo: psnNo,
+                         psnName: "张伟", certno: "130102198001011234", insutype: .employee, insuAdmdvs: "130100",
+                         medType: .generalOutpatient, begndate: Day("2026-02-20")!, enddate: Day("2026-02-20")!,
+                         diseCodg: "I21.9", emergency: false, invoiceNo: "I1", invoiceDate: Day("2026-02-20")!,
+                         invoiceAmount: 0, documents: [.invoice], submitted: Day("2026-03-01")!, mode: .manual, lines: []))
+        }
+        let composed = "P\u{E9}", decomposed = "Pe\u{301}"
+        try cache.prefetch([claim(composed), claim(decomposed)])
+        #expect(cache.person(composed) == PersonState())
+        #expect(cache.accumulators(psnNo: composed, year: 2026) == nil)
+        #expect(cache.accountBalance(psnNo: composed) == nil)
+        var year = YearAccumulators()
+        year.criticalIllnessBurden = 12_345
+        cache.setAccumulators(psnNo: composed, year: 2026, year)
+        cache.setAccountBalance(psnNo: composed, 7_00)
+        #expect(cache.person(composed) == PersonState(years: [2026: year], accountBalance: 7_00))
+        #expect(cache.accumulators(psnNo: composed, year: 2025) == nil)
+        #expect(cache.person(decomposed) == PersonState())
+    }
 }

@@ -37,7 +37,7 @@ import Testing
                                             reason: c.2 == .rejected ? "NOT_FILED" : nil, payable: c.0, payee: c.1))
         }
         // The approved claims moved P1's state (a person is paid from their own row).
-        chunk.persons = ["P1": PersonState()]
+        chunk.persons = [("P1", PersonState())]
         try store.commit(chunk)
     }
 
@@ -105,7 +105,7 @@ import Testing
                                      ApprovedStay(setlId: "S1", begndate: Day("2026-01-05")!, enddate: Day("2026-01-08")!)])
         // A person with accumulators only: no balance, no stays.
         let p3 = PersonState(years: [2026: year])
-        chunk.persons = ["P1": p1, "P3": p3]
+        chunk.persons = [("P3", p3), ("P1", PersonState()), ("P1", p1)]  // the last of P1 counts
         try store.commit(chunk)
 
         var keys = StateStore.HistoryKeys()
@@ -119,9 +119,9 @@ import Testing
         #expect(rows.visits[PairKey("H1", "M5")]?.status == .rejected)
         #expect(rows.visits[PairKey("H1", "M1")]?.status == .approved)
         #expect(rows.visits[PairKey("H1", "M9")] == nil)
-        #expect(rows.persons["P1"]?.stays.map(\.setlId) == ["S1", "S2"])  // by begndate
-        #expect(rows.persons == ["P1": p1, "P3": p3])
-        #expect(rows.persons["P3"]?.accountBalance == nil)
+        #expect(rows.persons[ByteText("P1")]?.stays.map(\.setlId) == ["S1", "S2"])  // by begndate
+        #expect(texts(rows.persons) == ["P1": p1, "P3": p3])
+        #expect(rows.persons[ByteText("P3")]?.accountBalance == nil)
     }
 
     /// The lookups' prepared statements are kept for the next batch: a shorter list of the
@@ -129,7 +129,7 @@ import Testing
     @Test func aBatchDoesNotReadTheLastBatchsKeys() throws {
         var chunk = ChunkCommit(file: try store.files(of: run.id)[0], run: run)
         chunk.approvedInvoices = [("H1", "I3", "R20260316-0001-000004")]
-        chunk.persons = ["P1": PersonState(accountBalance: 30_000)]
+        chunk.persons = [("P1", PersonState(accountBalance: 30_000))]
         try store.commit(chunk)
 
         var keys = StateStore.HistoryKeys()
@@ -137,7 +137,7 @@ import Testing
         keys.persons = ["P2", "P3", "P4", "P1"]
         var rows = try store.history(keys)
         #expect(rows.invoices == [PairKey("H1", "I3"): "R20260316-0001-000004"])
-        #expect(rows.persons == ["P1": PersonState(accountBalance: 30_000)])
+        #expect(texts(rows.persons) == ["P1": PersonState(accountBalance: 30_000)])
 
         keys.invoices = ["I5", "I6", "I7"].map { PairKey("H1", $0) }  // 3 keys: the same 4 places
         keys.persons = ["P5", "P6", "P7"]
@@ -189,7 +189,7 @@ import Testing
                                                 invoiceNo: "I\(i)", psnNo: "P1", status: .approved, reason: nil,
                                                 payable: Fen(i), payee: zhang))
             }
-            chunk.persons = ["P1": PersonState(accountBalance: Fen(part.last!))]
+            chunk.persons = [("P1", PersonState(accountBalance: Fen(part.last!)))]
             try store.commit(chunk)
         }
         #expect(try store.assignTransfers(runId: run.id) == (2, 10_251 + 457_566 + 84))
@@ -200,7 +200,8 @@ import Testing
         #expect(first[1].1 == zhang)
         #expect(first[1].2 == [4, 7, 8, 9, 10, 11].map { run.id + "-" + String(format: "%06d", $0) })
 
-        // The next run pays P1 once, under a new card.
+        // The next run pays P1 once, under a new card; P2, paid nothing in the first run, is
+        // approved with nothing payable: no transfer.
         let next = RunRecord(id: "R20260317-0002", seq: 2, kind: .run, phase: .adjudicating, startedAt: "2026-03-17T02:00:00",
                              endedAt: nil, policyVersion: "1", referenceJSON: "[]", claimsDone: 0, resultsBytes: 0,
                              rejectedBytes: 0, totalsJSON: "{}")
@@ -211,19 +212,52 @@ import Testing
                             bankCode: "105100000017")
         var chunk = ChunkCommit(file: nextFile, run: next)
         chunk.claims = [ClaimRecord(setlId: next.id + "-000001", runId: next.id, filePosition: 0, ordinal: 0,
-                                    fixmedinsCode: "H1", mdtrtId: "M20", invoiceNo: "I20", psnNo: "P1", status: .approved,
+                                    fixmedinsCode: "H1", mdtrtId: "M20", invoiceNo: "I20", psnNo: "P2", status: .approved,
+                                    reason: nil, payable: 0, payee: nil),
+                        ClaimRecord(setlId: next.id + "-000002", runId: next.id, filePosition: 0, ordinal: 1,
+                                    fixmedinsCode: "H1", mdtrtId: "M21", invoiceNo: "I21", psnNo: "P1", status: .approved,
                                     reason: nil, payable: 500, payee: newCard)]
-        chunk.persons = ["P1": PersonState(accountBalance: 0)]
+        chunk.persons = [("P2", PersonState()), ("P1", PersonState(accountBalance: 0))]
         try store.commit(chunk)
         #expect(try store.assignTransfers(runId: next.id) == (1, 500))
         var second: [(TransferRecord, Payee, [String])] = []
         try store.forEachTransfer(runId: next.id) { second.append(($0, $1, $2)) }
+        #expect(second.map(\.0.endToEndId) == [next.id + "-T000001"])  // no institution before it
         #expect(second.map(\.0.claims) == [1])
         #expect(second.map(\.1) == [newCard])
-        #expect(second.map(\.2) == [[next.id + "-000001"]])
+        #expect(second.map(\.2) == [[next.id + "-000002"]])
         var again: [(TransferRecord, Payee, [String])] = []
         try store.forEachTransfer(runId: run.id) { again.append(($0, $1, $2)) }
         #expect(again.map(\.0) == first.map(\.0))
+    }
+
+    /// `psn_no` is keyed by its bytes, as SQLite keys it: two spellings of one text (composed
+    /// and decomposed) are two persons, each with their own row and their own transfer.
+    @Test func personsAreKeyedByTheirBytes() throws {
+        let composed = "P\u{E9}"        // Pé
+        let decomposed = "Pe\u{301}"    // Pé, e + combining acute
+        #expect(composed == decomposed)  // to Swift's String, not to SQLite
+        let file = try store.files(of: run.id)[0]
+        var chunk = ChunkCommit(file: file, run: run)
+        for (i, psnNo) in [composed, decomposed].enumerated() {
+            chunk.claims.append(ClaimRecord(setlId: run.id + "-" + String(format: "%06d", 30 + i), runId: run.id,
+                                            filePosition: 0, ordinal: 30 + i, fixmedinsCode: "H1", mdtrtId: "M3\(i)",
+                                            invoiceNo: "I3\(i)", psnNo: psnNo, status: .approved, reason: nil,
+                                            payable: Fen(10 + i),
+                                            payee: Payee(kind: .person, id: psnNo, name: "李娜", account: "6222",
+                                                         bankName: "", bankCode: "102121000011")))
+            chunk.persons.append((psnNo, PersonState(accountBalance: Fen(i))))
+        }
+        try store.commit(chunk)
+        var keys = StateStore.HistoryKeys()
+        keys.persons = [composed, decomposed]
+        let rows = try store.history(keys)
+        #expect(rows.persons[ByteText(composed)] == PersonState(accountBalance: 0))
+        #expect(rows.persons[ByteText(decomposed)] == PersonState(accountBalance: 1))
+        #expect(try store.assignTransfers(runId: run.id) == (4, 10_251 + 457_566 + 10 + 11))
+        var amounts: [Fen] = []
+        try store.forEachTransfer(runId: run.id) { transfer, _, _ in amounts.append(transfer.amount) }
+        #expect(amounts.sorted() == [10, 11, 10_251, 457_566])
     }
 
     /// A claim payable to a person whose state the chunk does not write is a bug upstream: the
@@ -283,7 +317,7 @@ import Testing
         let upgraded = try StateStore(path: path)
         var keys = StateStore.HistoryKeys()
         keys.persons = ["P1", "P2", "P3", "P4", "P5", "P6"]
-        #expect(try upgraded.history(keys).persons == [
+        #expect(texts(try upgraded.history(keys).persons) == [
             "P1": PersonState(years: [2025: y2025, 2026: y2026], accountBalance: 30_000, stays: [s1, s2]),
             "P2": PersonState(stays: [s1]),
             "P3": PersonState(years: [2026: y2026]),
@@ -371,4 +405,9 @@ import Testing
         #expect(r2.map(\.1.name) == ["医院", "张伟"])
         #expect(r2.map(\.2) == [["R2-000004"], ["R2-000001", "R2-000003"]])
     }
+}
+
+/// Persons read back, by their texts (the tests' ids are ASCII: one spelling each).
+func texts(_ persons: [ByteText: PersonState]) -> [String: PersonState] {
+    Dictionary(uniqueKeysWithValues: persons.map { ($0.key.text, $0.value) })
 }
