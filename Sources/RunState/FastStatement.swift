@@ -23,7 +23,10 @@ struct FastStatement {
 
     private var handle: OpaquePointer { statement.sqliteStatement }
 
-    private mutating func reset() {
+    /// Ready for the next use. A query left before its end must be reset (`defer`): a statement
+    /// still stepping keeps the read transaction of its connection open, and the next read on
+    /// it would see the state as it was then, not as the last commit left it.
+    mutating func reset() {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
         index = 0

@@ -415,6 +415,7 @@ public final class StateStore: @unchecked Sendable {
                                then suffix: String = "", row: (FastStatement) throws -> Void) throws {
         for part in keys.chunked(batch) {
             var query = try FastStatement(db, sql: sql + " " + placeholders(part.count) + " " + suffix)
+            defer { query.reset() }  // also when `row` throws
             if let first { query.bind(first) }
             for key in part { query.bind(key) }
             while try query.next() { try row(query) }

@@ -146,6 +146,23 @@ import Testing
         #expect(rows.persons.isEmpty)
     }
 
+    /// A lookup that fails half-way (a row it cannot read) leaves its statement ready: the
+    /// reader's next batch sees what was committed since, not the state as it was then.
+    @Test func aFailedLookupDoesNotFreezeTheNextOnes() throws {
+        var chunk = ChunkCommit(file: try store.files(of: run.id)[0], run: run)
+        chunk.persons = [("P1", PersonState(accountBalance: 1)), ("P2", PersonState(accountBalance: 2))]
+        try store.commit(chunk)
+        try store.db.write { db in try db.execute(sql: "UPDATE person SET years = 'garbage' WHERE psn_no = 'P1'") }
+        var keys = StateStore.HistoryKeys()
+        keys.persons = ["P1", "P2"]
+        #expect(throws: PersonText.Malformed.self) { try store.history(keys) }
+        var next = ChunkCommit(file: try store.files(of: run.id)[0], run: run)
+        next.persons = [("P3", PersonState(accountBalance: 3))]
+        try store.commit(next)
+        keys.persons = ["P3"]
+        #expect(texts(try store.history(keys).persons) == ["P3": PersonState(accountBalance: 3)])
+    }
+
     /// A payee with more claims than a remittance names, over two checkpoints: the transfer
     /// counts and sums them all, and keeps the first six settlement ids, in claim order.
     @Test func aTransferKeepsItsFirstSixSettlementIds() throws {
