@@ -61,27 +61,8 @@ final class HistoryCache {
         known(persons[ByteText(psnNo)], "the state of \(psnNo)")
     }
 
-    func stays(psnNo: String) -> [ApprovedStay] { person(psnNo).stays }
-
-    /// Keeps a person's stays in the state's order (see `PersonState.stays`).
-    func addStay(psnNo: String, _ stay: ApprovedStay) {
-        _ = person(psnNo)
-        persons[ByteText(psnNo)]!.addStay(stay)
-    }
-
-    func accumulators(psnNo: String, year: Int) -> YearAccumulators? { person(psnNo).years[year] }
-
-    func setAccumulators(psnNo: String, year: Int, _ value: YearAccumulators) {
-        _ = person(psnNo)
-        persons[ByteText(psnNo)]!.years[year] = value
-    }
-
-    func accountBalance(psnNo: String) -> Fen? { person(psnNo).accountBalance }
-
-    func setAccountBalance(psnNo: String, _ balance: Fen) {
-        _ = person(psnNo)
-        persons[ByteText(psnNo)]!.accountBalance = balance
-    }
+    /// What an approved claim left of its person, for the claims after it.
+    func setPerson(_ psnNo: String, _ person: PersonState) { persons[ByteText(psnNo)] = person }
 
     /// The earlier result of the same visit that a new result supersedes: the latest one, if it
     /// was rejected (an approved one still stands; the new claim is then DUPLICATE_INVOICE or

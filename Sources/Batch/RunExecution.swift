@@ -317,11 +317,12 @@ final class RunExecution {
             return DecidedClaim(ingested: ingested, setlId: setlId, decision: nil, supersedes: earlier)
         case .valid(let claim):
             let year = claim.enddate.year
+            var person = history.person(claim.psnNo)
             let past = ClaimHistory(
                 approvedInvoiceSetlId: history.approvedInvoice(fixmedinsCode: claim.fixmedinsCode, invoiceNo: claim.invoiceNo),
-                approvedStays: claim.medType == .inpatient ? history.stays(psnNo: claim.psnNo) : [],
-                year: history.accumulators(psnNo: claim.psnNo, year: year) ?? .empty,
-                accountBalance: history.accountBalance(psnNo: claim.psnNo))
+                approvedStays: claim.medType == .inpatient ? person.stays : [],
+                year: person.years[year] ?? .empty,
+                accountBalance: person.accountBalance)
             // Every valid claim of the batch was priced before the batch was decided.
             let decision = runner.adjudicator.adjudicate(claim, priced: priced!, history: past)
             let earlier = history.supersededResult(fixmedinsCode: claim.fixmedinsCode, mdtrtId: claim.mdtrtId)
@@ -334,12 +335,12 @@ final class RunExecution {
                 history.approve(invoice: PairKey(claim.fixmedinsCode, claim.invoiceNo), setlId: setlId)
                 chunk.approvedInvoices.append((claim.fixmedinsCode, claim.invoiceNo, setlId))
                 if claim.medType == .inpatient {
-                    history.addStay(psnNo: claim.psnNo,
-                                    ApprovedStay(setlId: setlId, begndate: claim.begndate, enddate: claim.enddate))
+                    person.addStay(ApprovedStay(setlId: setlId, begndate: claim.begndate, enddate: claim.enddate))
                 }
-                history.setAccumulators(psnNo: claim.psnNo, year: year, decision.year)
-                if let balance = decision.accountBalance { history.setAccountBalance(psnNo: claim.psnNo, balance) }
-                chunk.persons.append((claim.psnNo, history.person(claim.psnNo)))
+                person.years[year] = decision.year
+                if let balance = decision.accountBalance { person.accountBalance = balance }
+                history.setPerson(claim.psnNo, person)
+                chunk.persons[ByteText(claim.psnNo)] = person
             }
             return DecidedClaim(ingested: ingested, setlId: setlId, decision: decision, supersedes: earlier)
         }

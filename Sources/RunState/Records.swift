@@ -139,9 +139,9 @@ public struct ClaimRecord: Sendable, Hashable {
 public struct ChunkCommit: Sendable {
     public var claims: [ClaimRecord] = []
     public var approvedInvoices: [(fixmedinsCode: String, invoiceNo: String, setlId: String)] = []
-    /// The state of the person of each approved claim, as that claim left it, in claim order
-    /// (the commit writes each person's last, by the bytes of `psn_no`, as SQLite keys them).
-    public var persons: [(psnNo: String, state: PersonState)] = []
+    /// Each person an approved claim moved, as the chunk's last such claim left them; by the
+    /// bytes of `psn_no`, as SQLite keys `person`.
+    public var persons: [ByteText: PersonState] = [:]
     /// The checkpoint: the file's position in the staged claims, and the run's counters.
     public var file: RunFileRecord
     public var run: RunRecord

@@ -219,7 +219,8 @@ public final class StateStore: @unchecked Sendable {
         // and so does their running payable sum in the run that last paid them (the `pay_`
         // columns; `payee_total` keeps institutions'). A checkpoint wrote, for each person an
         // approved claim moved, a random page of `accumulator`, `account`, `stay` (by its
-        // `stay_person` index) and `payee_total`: at 1,000,000 claims most of what the run wrote to SQLite (issue 7).
+        // `stay_person` index) and `payee_total`: at 1,000,000 claims most of what the run
+        // wrote to SQLite (issue 7).
         // A person's `pay_` columns count only while `pay_run` is the run paying: the next run
         // that pays them starts the sum again, so a run's transfers need no clean-up after.
         migrator.registerMigration("v3") { db in
@@ -445,14 +446,14 @@ public final class StateStore: @unchecked Sendable {
     /// repeats; groups and keys in the order first met.
     static func grouped(_ pairs: [PairKey]) -> [(String, [String])] {
         var seen = Set<PairKey>()
-        var order: [String] = []
+        var order: [ByteText] = []
         var groups: [ByteText: [String]] = [:]
         for pair in pairs where seen.insert(pair).inserted {
             let first = ByteText(pair.first)
-            if groups[first] == nil { order.append(pair.first) }
+            if groups[first] == nil { order.append(first) }
             groups[first, default: []].append(pair.second)
         }
-        return order.map { ($0, groups[ByteText($0)]!) }
+        return order.map { ($0.text, groups[$0]!) }
     }
 
     // MARK: The checkpoint
@@ -496,15 +497,13 @@ public final class StateStore: @unchecked Sendable {
             insertClaim.bind(c.payee)
             try insertClaim.run()
         }
-        // Each person the chunk moved, whole, as its last claim of theirs left them, before
-        // their payable sums below (in `psn_no` order, so the inserts walk the table once).
+        // Each person the chunk moved, whole, before their payable sums below (in `psn_no`
+        // order, so the inserts walk the table once).
         var writePerson = try FastStatement(db, sql: """
             INSERT INTO person (psn_no, years, balance, stays) VALUES (?, ?, ?, ?)
             ON CONFLICT (psn_no) DO UPDATE SET years = excluded.years, balance = excluded.balance, stays = excluded.stays
             """)
-        var last: [ByteText: PersonState] = [:]
-        for (psnNo, state) in chunk.persons { last[ByteText(psnNo)] = state }
-        for (key, person) in last.sorted(by: { $0.key.text < $1.key.text }) {
+        for (key, person) in chunk.persons.sorted(by: { $0.key.text < $1.key.text }) {
             writePerson.bind(key.text)
             writePerson.bind(PersonText.encodeYears(person.years))
             writePerson.bind(person.accountBalance)

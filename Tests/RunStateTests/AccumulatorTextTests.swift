@@ -50,3 +50,17 @@ import Testing
         #expect(throws: (any Error).self, "\(bad)") { try PersonText.decodeStays(bad) }
     }
 }
+
+/// A reason names the first overlapping stay of a person's list, so the list is kept in the
+/// state's order (begin date, then settlement id by bytes), however it was built: the same
+/// stay is named whether the list was read back after a drop or a resume, or grew in memory.
+@Test func aPersonsStaysKeepTheStatesOrder() {
+    let stays = [ApprovedStay(setlId: "R2-000003", begndate: Day("2026-03-01")!, enddate: Day("2026-03-02")!),
+                 ApprovedStay(setlId: "R2-000002", begndate: Day("2026-01-10")!, enddate: Day("2026-02-05")!),
+                 ApprovedStay(setlId: "R2-000004", begndate: Day("2026-02-01")!, enddate: Day("2026-02-03")!),
+                 ApprovedStay(setlId: "R2-000001", begndate: Day("2026-02-01")!, enddate: Day("2026-02-09")!)]
+    var grown = PersonState()
+    for stay in stays { grown.addStay(stay) }
+    #expect(grown.stays.map(\.setlId) == ["R2-000002", "R2-000001", "R2-000004", "R2-000003"])
+    #expect(PersonState(stays: stays.reversed()) == grown)
+}

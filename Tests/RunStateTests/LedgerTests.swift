@@ -37,7 +37,7 @@ import Testing
                                             reason: c.2 == .rejected ? "NOT_FILED" : nil, payable: c.0, payee: c.1))
         }
         // The approved claims moved P1's state (a person is paid from their own row).
-        chunk.persons = [("P1", PersonState())]
+        chunk.persons = persons(["P1": PersonState()])
         try store.commit(chunk)
     }
 
@@ -105,7 +105,7 @@ import Testing
                                      ApprovedStay(setlId: "S1", begndate: Day("2026-01-05")!, enddate: Day("2026-01-08")!)])
         // A person with accumulators only: no balance, no stays.
         let p3 = PersonState(years: [2026: year])
-        chunk.persons = [("P3", p3), ("P1", PersonState()), ("P1", p1)]  // the last of P1 counts
+        chunk.persons = persons(["P3": p3, "P1": p1])
         try store.commit(chunk)
 
         var keys = StateStore.HistoryKeys()
@@ -129,7 +129,7 @@ import Testing
     @Test func aBatchDoesNotReadTheLastBatchsKeys() throws {
         var chunk = ChunkCommit(file: try store.files(of: run.id)[0], run: run)
         chunk.approvedInvoices = [("H1", "I3", "R20260316-0001-000004")]
-        chunk.persons = [("P1", PersonState(accountBalance: 30_000))]
+        chunk.persons = persons(["P1": PersonState(accountBalance: 30_000)])
         try store.commit(chunk)
 
         var keys = StateStore.HistoryKeys()
@@ -150,14 +150,14 @@ import Testing
     /// reader's next batch sees what was committed since, not the state as it was then.
     @Test func aFailedLookupDoesNotFreezeTheNextOnes() throws {
         var chunk = ChunkCommit(file: try store.files(of: run.id)[0], run: run)
-        chunk.persons = [("P1", PersonState(accountBalance: 1)), ("P2", PersonState(accountBalance: 2))]
+        chunk.persons = persons(["P1": PersonState(accountBalance: 1), "P2": PersonState(accountBalance: 2)])
         try store.commit(chunk)
         try store.db.write { db in try db.execute(sql: "UPDATE person SET years = 'garbage' WHERE psn_no = 'P1'") }
         var keys = StateStore.HistoryKeys()
         keys.persons = ["P1", "P2"]
         #expect(throws: PersonText.Malformed.self) { try store.history(keys) }
         var next = ChunkCommit(file: try store.files(of: run.id)[0], run: run)
-        next.persons = [("P3", PersonState(accountBalance: 3))]
+        next.persons = persons(["P3": PersonState(accountBalance: 3)])
         try store.commit(next)
         keys.persons = ["P3"]
         #expect(texts(try store.history(keys).persons) == ["P3": PersonState(accountBalance: 3)])
@@ -171,12 +171,7 @@ import Testing
                            bankCode: "105100000017")
         for part in [7...10, 11...14] {
             var chunk = ChunkCommit(file: file, run: run)
-            for i in part {
-                chunk.claims.append(ClaimRecord(setlId: run.id + "-" + String(format: "%06d", i), runId: run.id,
-                                                filePosition: 0, ordinal: i, fixmedinsCode: "H2", mdtrtId: "M\(i)",
-                                                invoiceNo: "I\(i)", psnNo: "P1", status: .approved, reason: nil,
-                                                payable: Fen(i), payee: clinic))
-            }
+            chunk.claims = part.map { approved(run, $0, psnNo: "P1", payable: Fen($0), payee: clinic) }
             try store.commit(chunk)
         }
         #expect(try store.assignTransfers(runId: run.id) == (3, 10_251 + 457_566 + 84))
@@ -200,13 +195,8 @@ import Testing
                           bankCode: "102121000011")
         for part in [7...10, 11...14] {  // 8 more claims of P1 over two checkpoints, i fen each
             var chunk = ChunkCommit(file: file, run: run)
-            for i in part {
-                chunk.claims.append(ClaimRecord(setlId: run.id + "-" + String(format: "%06d", i), runId: run.id,
-                                                filePosition: 0, ordinal: i, fixmedinsCode: "H1", mdtrtId: "M\(i)",
-                                                invoiceNo: "I\(i)", psnNo: "P1", status: .approved, reason: nil,
-                                                payable: Fen(i), payee: zhang))
-            }
-            chunk.persons = [("P1", PersonState(accountBalance: Fen(part.last!)))]
+            chunk.claims = part.map { approved(run, $0, psnNo: "P1", payable: Fen($0), payee: zhang) }
+            chunk.persons = persons(["P1": PersonState(accountBalance: Fen(part.last!))])
             try store.commit(chunk)
         }
         #expect(try store.assignTransfers(runId: run.id) == (2, 10_251 + 457_566 + 84))
@@ -228,13 +218,9 @@ import Testing
         let newCard = Payee(kind: .person, id: "P1", name: "张伟", account: "6222021234567890000", bankName: "建行",
                             bankCode: "105100000017")
         var chunk = ChunkCommit(file: nextFile, run: next)
-        chunk.claims = [ClaimRecord(setlId: next.id + "-000001", runId: next.id, filePosition: 0, ordinal: 0,
-                                    fixmedinsCode: "H1", mdtrtId: "M20", invoiceNo: "I20", psnNo: "P2", status: .approved,
-                                    reason: nil, payable: 0, payee: nil),
-                        ClaimRecord(setlId: next.id + "-000002", runId: next.id, filePosition: 0, ordinal: 1,
-                                    fixmedinsCode: "H1", mdtrtId: "M21", invoiceNo: "I21", psnNo: "P1", status: .approved,
-                                    reason: nil, payable: 500, payee: newCard)]
-        chunk.persons = [("P2", PersonState()), ("P1", PersonState(accountBalance: 0))]
+        chunk.claims = [approved(next, 1, psnNo: "P2", payable: 0, payee: nil),
+                        approved(next, 2, psnNo: "P1", payable: 500, payee: newCard)]
+        chunk.persons = persons(["P2": PersonState(), "P1": PersonState(accountBalance: 0)])
         try store.commit(chunk)
         #expect(try store.assignTransfers(runId: next.id) == (1, 500))
         var second: [(TransferRecord, Payee, [String])] = []
@@ -257,13 +243,10 @@ import Testing
         let file = try store.files(of: run.id)[0]
         var chunk = ChunkCommit(file: file, run: run)
         for (i, psnNo) in [composed, decomposed].enumerated() {
-            chunk.claims.append(ClaimRecord(setlId: run.id + "-" + String(format: "%06d", 30 + i), runId: run.id,
-                                            filePosition: 0, ordinal: 30 + i, fixmedinsCode: "H1", mdtrtId: "M3\(i)",
-                                            invoiceNo: "I3\(i)", psnNo: psnNo, status: .approved, reason: nil,
-                                            payable: Fen(10 + i),
-                                            payee: Payee(kind: .person, id: psnNo, name: "李娜", account: "6222",
-                                                         bankName: "", bankCode: "102121000011")))
-            chunk.persons.append((psnNo, PersonState(accountBalance: Fen(i))))
+            chunk.claims.append(approved(run, 30 + i, psnNo: psnNo, payable: Fen(10 + i),
+                                         payee: Payee(kind: .person, id: psnNo, name: "李娜", account: "6222",
+                                                      bankName: "", bankCode: "102121000011")))
+            chunk.persons[ByteText(psnNo)] = PersonState(accountBalance: Fen(i))
         }
         try store.commit(chunk)
         var keys = StateStore.HistoryKeys()
@@ -281,11 +264,9 @@ import Testing
     /// commit fails whole rather than lose the payable.
     @Test func aPayableToAPersonWithoutStateIsRefused() throws {
         var chunk = ChunkCommit(file: try store.files(of: run.id)[0], run: run)
-        chunk.claims = [ClaimRecord(setlId: run.id + "-000020", runId: run.id, filePosition: 0, ordinal: 20,
-                                    fixmedinsCode: "H1", mdtrtId: "M20", invoiceNo: "I20", psnNo: "P9", status: .approved,
-                                    reason: nil, payable: 500,
-                                    payee: Payee(kind: .person, id: "P9", name: "李娜", account: "6222", bankName: "",
-                                                 bankCode: "102121000011"))]
+        chunk.claims = [approved(run, 20, psnNo: "P9", payable: 500,
+                                 payee: Payee(kind: .person, id: "P9", name: "李娜", account: "6222", bankName: "",
+                                              bankCode: "102121000011"))]
         #expect(throws: StateStore.LedgerError.self) { try store.commit(chunk) }
         let claims = try store.db.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM claim")! }
         #expect(claims == 6)  // the fixture's only
@@ -427,4 +408,17 @@ import Testing
 /// Persons read back, by their texts (the tests' ids are ASCII: one spelling each).
 func texts(_ persons: [ByteText: PersonState]) -> [String: PersonState] {
     Dictionary(uniqueKeysWithValues: persons.map { ($0.key.text, $0.value) })
+}
+
+/// Persons for a chunk, by their bytes.
+func persons(_ byText: [String: PersonState]) -> [ByteText: PersonState] {
+    Dictionary(uniqueKeysWithValues: byText.map { (ByteText($0.key), $0.value) })
+}
+
+/// The `n`th claim of `run` (settlement id `RUN-00000n`), approved, of hospital H1, with its
+/// own visit and invoice (`Mn`, `In`).
+func approved(_ run: RunRecord, _ n: Int, psnNo: String, payable: Fen, payee: Payee?) -> ClaimRecord {
+    ClaimRecord(setlId: run.id + "-" + String(format: "%06d", n), runId: run.id, filePosition: 0, ordinal: n,
+                fixmedinsCode: "H1", mdtrtId: "M\(n)", invoiceNo: "I\(n)", psnNo: psnNo, status: .approved, reason: nil,
+                payable: payable, payee: payee)
 }
