@@ -16,4 +16,21 @@
 /// shared mutable global. Calling it from a C inline function keeps Swift out of it.
 static inline void medclaims_xmlFree(void *pointer) { xmlFree(pointer); }
 
+/// Plugs an XSD validator into the SAX events of `parser`: `xmlSchemaSAXPlug` keeps the
+/// addresses of the parser's handler and user data and writes them back on unplugging, so
+/// they are taken here, in C, where `&parser->sax` is the field itself (Swift's `&` on a
+/// pointee's field may hand over a temporary).
+static inline xmlSchemaSAXPlugPtr medclaims_plugSchema(xmlSchemaValidCtxtPtr validation, xmlParserCtxtPtr parser) {
+    return xmlSchemaSAXPlug(validation, &parser->sax, &parser->userData);
+}
+
+/// The line the parser is reading (an `xmlSchemaValidityLocatorFunc` over an
+/// `xmlParserCtxtPtr`): what the validator puts on its errors when it follows SAX events.
+static inline int medclaims_parserLine(void *parser, const char **file, unsigned long *line) {
+    xmlParserCtxtPtr p = (xmlParserCtxtPtr)parser;
+    if (file != NULL) *file = NULL;
+    if (line != NULL) *line = (p != NULL && p->input != NULL) ? (unsigned long)p->input->line : 0;
+    return 0;
+}
+
 #endif

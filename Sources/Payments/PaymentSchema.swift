@@ -20,23 +20,30 @@ public enum PaymentSchema {
     /// most 2 decimals, and `NbOfTxs`/`CtrlSum` at both levels equal the count and the exact
     /// sum of the transactions — what the schema cannot express and a bank relies on.
     ///
-    /// The file is streamed (`xmlTextReader`, validating as it reads), never loaded whole.
+    /// The file is streamed (libxml2's SAX parser, the XSD validator following its events),
+    /// never loaded whole.
     /// Throws when the schema cannot be loaded or the file cannot be read; a file that is not
     /// well-formed XML is not thrown but reported as errors.
     ///
     /// Thread safety: the parsed schema is loaded once (a lazily initialised `static let`)
     /// and only read afterwards, which libxml2 allows from several threads; each call has its
-    /// own reader, validation context and error list.
+    /// own parser, validation context and error list.
     ///
     /// No network: the schema has no imports or includes; the instance is read with
-    /// `XML_PARSE_NONET` and without DTD loading or entity substitution, and the validator
-    /// ignores `xsi:schemaLocation` when it is given a schema.
+    /// `XML_PARSE_NONET`, without DTD loading or entity substitution, through SAX handlers
+    /// that declare no entities and load no subset; the validator ignores `xsi:schemaLocation`
+    /// when it is given a schema.
     public static func validate(fileAt path: String) throws -> [String] {
         let schema = try loadedSchema.get()
-        guard access(path, R_OK) == 0 else {
+        let file = open(path, O_RDONLY | O_CLOEXEC)
+        guard file >= 0 else {
             throw PaymentSchemaError(message: "cannot read \(path): \(String(cString: strerror(errno)))")
         }
-        return try validate(schema, naming: path) { xmlReaderForFile(path, nil, readerOptions) }
+        defer { close(file) }
+        var descriptor = file
+        return try withUnsafeMutablePointer(to: &descriptor) {
+            try validate(schema, naming: path, reading: readFromDescriptor, from: UnsafeMutableRawPointer($0))
+        }
     }
 
     /// Validates, as `validate(fileAt:)`, the bytes a writer hands to `pipe`, while they are
@@ -45,47 +52,57 @@ public enum PaymentSchema {
         // However it ends, the writer must never wait on a reader that has stopped.
         defer { pipe.stopReading() }
         let schema = try loadedSchema.get()
-        return try validate(schema, naming: name) {
-            xmlReaderForIO(readFromPipe, nil, Unmanaged.passUnretained(pipe).toOpaque(), name, nil, readerOptions)
+        return try withExtendedLifetime(pipe) {
+            try validate(schema, naming: name, reading: readFromPipe, from: Unmanaged.passUnretained(pipe).toOpaque())
         }
     }
 
     /// The parser's options: no network; no DTD loading and no entity substitution (libxml2's
     /// defaults, never to be added: they open XXE and billion-laughs holes); line numbers past
     /// 65,535, as a national run's file has millions of lines.
-    private static let readerOptions = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue)
+    private static let parserOptions = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue)
 
-    /// One pass of a reader over the file: libxml2 checks it against the XSD as it goes, and
-    /// `PaymentTotals` reads its headers and amounts from the same nodes.
-    private static func validate(_ schema: LoadedSchema, naming name: String,
-                                 reader makeReader: () -> xmlTextReaderPtr?) throws -> [String] {
+    /// One pass of libxml2's SAX parser over what `read` gives: the XSD validator is plugged
+    /// into its events and checks them as they come, and `PaymentTotals` reads the headers and
+    /// amounts from the same events. SAX builds no nodes: a 161 MB file of 178,600 transfers
+    /// validates in 1.1 s, against 1.8 s through a streaming `xmlTextReader` (issue 7).
+    private static func validate(_ schema: LoadedSchema, naming name: String, reading read: xmlInputReadCallback,
+                                 from source: UnsafeMutableRawPointer) throws -> [String] {
         guard let context = xmlSchemaNewValidCtxt(schema.pointer) else {
             throw PaymentSchemaError(message: "libxml2 could not create a schema validation context")
         }
         defer { xmlSchemaFreeValidCtxt(context) }
         let collector = ErrorCollector()
-        return try withExtendedLifetime(collector) {
+        let totals = PaymentTotals.Reading()
+        return try withExtendedLifetime((collector, totals)) {
             let collectorPointer = Unmanaged.passUnretained(collector).toOpaque()
             // Parse errors (a file that is not well-formed) reach libxml2's per-thread handler:
-            // once the XSD is attached, the reader parses through the validator's SAX handlers,
-            // which do not carry the reader's own. It is set for the call and restored after.
+            // the SAX handlers here have none of their own. It is set for the call and
+            // restored after. The validator's errors come through its own handler.
             let previousHandler = __xmlStructuredError().pointee
             let previousContext = __xmlStructuredErrorContext().pointee
             xmlSetStructuredErrorFunc(collectorPointer, collectLibxmlError)
             defer { xmlSetStructuredErrorFunc(previousContext, previousHandler) }
-            guard let reader = makeReader() else {
+            xmlSchemaSetValidStructuredErrors(context, collectLibxmlError, collectorPointer)
+
+            var events = totalsEvents()
+            guard let parser = xmlCreateIOParserCtxt(&events, Unmanaged.passUnretained(totals).toOpaque(), read, nil,
+                                                     source, XML_CHAR_ENCODING_NONE) else {
                 throw PaymentSchemaError(message: "libxml2 could not open \(name)")
             }
-            defer { xmlFreeTextReader(reader) }
-            // The validator's errors, each with its line, come through the reader's handler:
-            // set before the XSD is attached, which relays them there.
-            xmlTextReaderSetStructuredErrorHandler(reader, collectLibxmlError, collectorPointer)
-            guard xmlTextReaderSchemaValidateCtxt(reader, context, 0) == 0 else {
+            defer { xmlFreeParserCtxt(parser) }
+            _ = xmlCtxtUseOptions(parser, parserOptions)
+            totals.parser = parser
+            guard let plug = medclaims_plugSchema(context, parser) else {
                 throw PaymentSchemaError(message: "libxml2 could not validate \(name) against the schema")
             }
-            let totalsProblems = PaymentTotals.check(reader)
+            // Without it the validator's errors, following SAX events, carry no line.
+            xmlSchemaValidateSetLocator(context, medclaims_parserLine, parser)
+            let status = xmlParseDocument(parser)
+            xmlSchemaSAXUnplug(plug)
+            let totalsProblems = totals.problems()
             var errors = collector.errors
-            if errors.isEmpty && xmlSchemaIsValid(context) != 1 {
+            if errors.isEmpty && (status != 0 || parser.pointee.wellFormed == 0 || xmlSchemaIsValid(context) != 1) {
                 // Invalid, yet nothing reached the handler: still never report such a file valid.
                 errors.append("line 0: the file is not valid")
             }
@@ -93,6 +110,29 @@ public enum PaymentSchema {
             // Only a file the schema accepts has a known shape to reconcile.
             return errors.isEmpty ? totalsProblems : errors
         }
+    }
+
+    /// The SAX events `PaymentTotals.Reading` follows (its instance is the parser's user data);
+    /// every other handler is left out, so the parser declares no entities and loads nothing.
+    private static func totalsEvents() -> xmlSAXHandler {
+        var events = xmlSAXHandler()
+        events.initialized = UInt32(XML_SAX2_MAGIC)
+        events.startElementNs = { context, localName, _, _, _, _, attributeCount, _, attributes in
+            guard let context, let localName else { return }
+            Unmanaged<PaymentTotals.Reading>.fromOpaque(context).takeUnretainedValue()
+                .startElement(localName, attributes: attributes, attributeCount: Int(attributeCount))
+        }
+        events.endElementNs = { context, _, _, _ in
+            guard let context else { return }
+            Unmanaged<PaymentTotals.Reading>.fromOpaque(context).takeUnretainedValue().endElement()
+        }
+        let characters: charactersSAXFunc = { context, bytes, count in
+            guard let context, let bytes, count > 0 else { return }
+            Unmanaged<PaymentTotals.Reading>.fromOpaque(context).takeUnretainedValue().characters(bytes, count: Int(count))
+        }
+        events.characters = characters
+        events.cdataBlock = characters
+        return events
     }
 
     /// The parsed schema, or why it could not be loaded; loaded on first use.
@@ -149,10 +189,43 @@ private func collectLibxmlError(_ context: UnsafeMutableRawPointer?, _ error: xm
     collector.errors.append("line \(error.pointee.line): \(message)")
 }
 
-/// libxml2's `xmlInputReadCallback` over a `BytePipe`: 0 at its end.
+/// libxml2's `xmlInputReadCallback` over a file descriptor (the context points at it): the
+/// buffer filled, as `fill` says.
+private func readFromDescriptor(_ context: UnsafeMutableRawPointer?, _ buffer: UnsafeMutablePointer<CChar>?,
+                                _ length: Int32) -> Int32 {
+    guard let context, let buffer, length > 0 else { return -1 }
+    let descriptor = context.load(as: Int32.self)
+    return fill(buffer, length) { start, count in
+        while true {
+            let read = Glibc.read(descriptor, start, count)
+            if read >= 0 || errno != EINTR { return read }
+        }
+    }
+}
+
+/// libxml2's `xmlInputReadCallback` over a `BytePipe`: the buffer filled, as `fill` says; 0 at
+/// its end.
 private func readFromPipe(_ context: UnsafeMutableRawPointer?, _ buffer: UnsafeMutablePointer<CChar>?,
                           _ length: Int32) -> Int32 {
     guard let context, let buffer, length > 0 else { return -1 }
     let pipe = Unmanaged<BytePipe>.fromOpaque(context).takeUnretainedValue()
-    return Int32(pipe.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: Int(length))))
+    return fill(buffer, length) { start, count in
+        pipe.read(into: UnsafeMutableRawBufferPointer(start: start, count: count))
+    }
+}
+
+/// Reads until `length` bytes are in `buffer` or the source ends (`read` gives 0), and returns
+/// how many there are, or -1 for an error. libxml2's pull parser takes a short read as all
+/// there is for now: given the first bytes of a file a few at a time, it did not recognise its
+/// XML declaration. Every read but the last is therefore whole, whatever the source's blocks.
+private func fill(_ buffer: UnsafeMutablePointer<CChar>, _ length: Int32,
+                  read: (UnsafeMutableRawPointer, Int) -> Int) -> Int32 {
+    var filled = 0
+    while filled < Int(length) {
+        let count = read(UnsafeMutableRawPointer(buffer + filled), Int(length) - filled)
+        if count < 0 { return -1 }
+        if count == 0 { break }
+        filled += count
+    }
+    return Int32(filled)
 }

@@ -4,41 +4,92 @@ import Domain
 /// What the XSD cannot say about a pain.001 file and a bank must be able to trust: every
 /// amount is CNY with at most 2 decimals (the XSD allows 5 and any currency), and each
 /// `NbOfTxs`/`CtrlSum`, in `GrpHdr` and in every `PmtInf`, equals the count and the exact
-/// sum of the transactions under it. Reads the file with libxml2's streaming reader, the same
-/// pass that validates it against the XSD (`PaymentSchema`), so memory stays flat however
-/// many transfers there are.
+/// sum of the transactions under it. Read from libxml2's SAX events, the same events the XSD
+/// validator follows (`PaymentSchema`), so memory stays flat however many transfers there are.
 enum PaymentTotals {
-    /// Reads `reader` to its end (the caller made it, and may have it validate against the
-    /// XSD on the way), and returns what does not add up. The reader's own errors, a file
-    /// that is not well-formed among them, reach the caller's error handler; here they only
-    /// end the reading.
-    static func check(_ reader: xmlTextReaderPtr) -> [String] {
-        var check = Check()
-        while true {
-            let status = xmlTextReaderRead(reader)
-            if status == 0 { break }
-            if status < 0 {
-                check.problem(Int(xmlTextReaderGetParserLineNumber(reader)), "the file could not be read to its end")
-                break
-            }
-            // About 40 elements per transfer: names are compared in libxml2's own bytes, and a
-            // line is looked up only for an element that may be reported.
-            guard xmlTextReaderNodeType(reader) == elementType,
-                  let name = xmlTextReaderConstLocalName(reader) else { continue }
-            switch xmlTextReaderDepth(reader) {
+    /// Follows one file's SAX events (the parser's user data) and reconciles as they come.
+    /// The parser's own errors, a file that is not well-formed among them, reach the caller's
+    /// error handler; here they only end the events.
+    final class Reading {
+        /// The parser whose events these are: the line an element starts on is its line.
+        var parser: xmlParserCtxtPtr?
+        private var check = Check()
+        /// How many elements are open: `Document`'s children are at depth 1.
+        private var depth = 0
+        /// The element whose text is being gathered, at `fieldDepth`, from `fieldLine`.
+        private var field: Field?
+        private var fieldDepth = 0
+        private var fieldLine = 0
+        private var currency: String?
+        private var text: [UInt8] = []
+
+        private enum Field { case count, sum, amount }
+
+        /// About 40 elements per transfer: names are compared in libxml2's own bytes, and a
+        /// line is looked up only for an element that may be reported.
+        func startElement(_ name: UnsafePointer<xmlChar>, attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?,
+                          attributeCount: Int) {
+            let at = depth
+            depth += 1
+            // Text inside one of the three is gathered whole, whatever is nested in it.
+            guard field == nil else { return }
+            switch at {
             case 2 where name.is("GrpHdr"): check.section = .group
             case 2 where name.is("PmtInf"): check.startPaymentInfo()
             case 3 where name.is("CdtTrfTxInf"): check.transactionCount += 1
-            case 3 where name.is("NbOfTxs"): check.announceCount(text(reader), line: line(reader))
-            case 3 where name.is("CtrlSum"): check.announceSum(text(reader), line: line(reader))
+            case 3 where name.is("NbOfTxs"): gather(.count, at: at)
+            case 3 where name.is("CtrlSum"): gather(.sum, at: at)
             case _ where name.is("InstdAmt"):
-                check.amount(text(reader), currency: attribute(reader, "Ccy"), line: line(reader))
+                gather(.amount, at: at)
+                currency = Self.attribute("Ccy", in: attributes, count: attributeCount)
             default: break
             }
         }
-        check.endPaymentInfo()
-        check.endGroup()
-        return check.problems
+
+        func characters(_ bytes: UnsafePointer<xmlChar>, count: Int) {
+            guard field != nil else { return }
+            text.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
+        }
+
+        func endElement() {
+            depth -= 1
+            guard let field, depth == fieldDepth else { return }
+            self.field = nil
+            let value = String(decoding: text, as: UTF8.self)
+            switch field {
+            case .count: check.announceCount(value, line: fieldLine)
+            case .sum: check.announceSum(value, line: fieldLine)
+            case .amount: check.amount(value, currency: currency, line: fieldLine)
+            }
+        }
+
+        /// What does not add up, once the events have ended.
+        func problems() -> [String] {
+            check.endPaymentInfo()
+            check.endGroup()
+            return check.problems
+        }
+
+        private func gather(_ field: Field, at depth: Int) {
+            self.field = field
+            fieldDepth = depth
+            fieldLine = parser.map { Int($0.pointee.input?.pointee.line ?? 0) } ?? 0
+            text.removeAll(keepingCapacity: true)
+        }
+
+        /// An attribute without a namespace, from SAX2's (localname, prefix, URI, value, end)
+        /// quintuples; the value runs from `value` to `end`, not NUL-terminated.
+        private static func attribute(_ name: StaticString, in attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?,
+                                      count: Int) -> String? {
+            guard let attributes else { return nil }
+            for i in 0..<count {
+                let base = i * 5
+                guard let localName = attributes[base], localName.is(name), attributes[base + 1] == nil,
+                      let value = attributes[base + 3], let end = attributes[base + 4] else { continue }
+                return String(decoding: UnsafeBufferPointer(start: value, count: end - value), as: UTF8.self)
+            }
+            return nil
+        }
     }
 
     /// Reconciles what the headers announce with what the transactions hold.
@@ -126,26 +177,6 @@ enum PaymentTotals {
                 problem(group.sumLine, "GrpHdr CtrlSum is \(sum.yuan) but the transactions add up to \(groupSum.yuan)")
             }
         }
-    }
-
-    private static let elementType = Int32(XML_READER_TYPE_ELEMENT.rawValue)
-
-    /// The current node's own line: the parser's line is ahead, it reads in chunks.
-    private static func line(_ reader: xmlTextReaderPtr) -> Int {
-        xmlTextReaderCurrentNode(reader).map { Int(xmlGetLineNo($0)) } ?? 0
-    }
-
-    /// The text inside the current element (simple elements only).
-    private static func text(_ reader: xmlTextReaderPtr) -> String {
-        guard let value = xmlTextReaderReadString(reader) else { return "" }
-        defer { medclaims_xmlFree(value) }
-        return String(cString: value)
-    }
-
-    private static func attribute(_ reader: xmlTextReaderPtr, _ name: String) -> String? {
-        guard let value = xmlTextReaderGetAttribute(reader, name) else { return nil }
-        defer { medclaims_xmlFree(value) }
-        return String(cString: value)
     }
 }
 

@@ -49,6 +49,19 @@ import Testing
         #expect(errors[0].contains("5776.01") && errors[0].contains("5776.00"))
     }
 
+    @Test func aControlSumInCDATAIsReadLikeText() throws {
+        // The same wrong group CtrlSum as above, as a CDATA section: the XSD takes it as text,
+        // and so must the reconciliation (libxml2 hands CDATA to its own SAX event).
+        let (path, bad) = try corrupted { text in
+            var t = text
+            t.replaceSubrange(t.range(of: "<CtrlSum>5776.00</CtrlSum>")!, with: "<CtrlSum><![CDATA[5776.01]]></CtrlSum>")
+            return t
+        }
+        let errors = try PaymentSchema.validate(fileAt: path)
+        #expect(lineNumbers(errors) == [try #require(line(of: "5776.01", in: bad))])
+        #expect(errors[0].contains("GrpHdr CtrlSum is 5776.01") && errors[0].contains("5776.00"))
+    }
+
     @Test func aPaymentInfoWhoseCountDoesNotMatchIsReported() throws {
         // Drop the third transaction whole: the headers still announce 3 and 5776.00.
         let (path, _) = try corrupted { text in
