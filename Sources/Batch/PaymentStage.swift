@@ -67,8 +67,10 @@ struct PaymentStage {
             }
         }
         try store.forEachTransfer(runId: record.id) { transfer, payee, setlIds in
-            let payment = PaymentTransfer(endToEndId: transfer.endToEndId, payee: payee, amount: transfer.amount,
-                                          remittance: Remittance.text(setlIds: setlIds, totalClaims: transfer.claims))
+            // Checked and cleaned once, for both files.
+            let payment = try PreparedTransfer(PaymentTransfer(
+                endToEndId: transfer.endToEndId, payee: payee, amount: transfer.amount,
+                remittance: Remittance.text(setlIds: setlIds, totalClaims: transfer.claims)))
             try pain001?.writer.append(payment)
             try csv?.append(payment)
         }

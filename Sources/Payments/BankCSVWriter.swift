@@ -20,7 +20,7 @@ public final class BankCSVWriter {
     private let messageId: String
     private var tally: TransferTally
     /// Reused for every row, so appending does not allocate fresh buffers each time.
-    private var row = ""
+    private var row: [UInt8] = []
     private var encoded: [UInt8] = []
 
     public init(path: String, header: PaymentBatchHeader, encoding: TextEncoding) throws {
@@ -34,7 +34,11 @@ public final class BankCSVWriter {
     }
 
     public func append(_ t: PaymentTransfer) throws {
-        let p = try PreparedTransfer(t)
+        try append(PreparedTransfer(t))
+    }
+
+    /// A transfer checked and cleaned once, for this file and the pain.001 alike.
+    public func append(_ p: PreparedTransfer) throws {
         try tally.admit(p.amount)
         try writeRow([String(tally.count), p.account, p.name, p.bankCode, p.amount.yuan, "CNY", p.endToEndId,
                       p.remittance], generated: Self.generatedInRow)
@@ -55,13 +59,14 @@ public final class BankCSVWriter {
     private func writeRow(_ fields: [String], generated: Set<Int> = []) throws {
         row.removeAll(keepingCapacity: true)
         for (i, field) in fields.enumerated() {
-            if i > 0 { row += "," }
+            if i > 0 { row.append(UInt8(ascii: ",")) }
             Self.appendField(&row, field, neutralise: !generated.contains(i))
         }
-        row += "\r\n"
+        row.append(UInt8(ascii: "\r"))
+        row.append(UInt8(ascii: "\n"))
         if let transcoder {
             encoded.removeAll(keepingCapacity: true)
-            try row.withUTF8 { try transcoder.convert($0, into: &encoded, final: true) }
+            try row.withUnsafeBufferPointer { try transcoder.convert($0, into: &encoded, final: true) }
             try writer.write(encoded)
         } else {
             try writer.write(row)
@@ -69,26 +74,30 @@ public final class BankCSVWriter {
     }
 
     /// Characters that make a spreadsheet (Excel, LibreOffice, WPS) read a cell as a formula
-    /// when they come first (OWASP "CSV injection").
-    static let formulaStarters: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
+    /// when they come first (OWASP "CSV injection"). All ASCII: a field starts with one exactly
+    /// when its first UTF-8 byte is one.
+    static let formulaStarters: Set<UInt8> = [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"),
+                                              UInt8(ascii: "@"), UInt8(ascii: "\t"), UInt8(ascii: "\r")]
 
-    /// One field: neutralised (a leading `'` before a formula starter), then quoted per
-    /// RFC 4180 when it holds a comma, a quote or a line break (quotes doubled).
-    static func appendField(_ row: inout String, _ field: String, neutralise: Bool) {
-        var text = field
-        if neutralise, let first = text.unicodeScalars.first, formulaStarters.contains(first) {
-            text = "'" + text
+    /// One field, as UTF-8 bytes: neutralised (a leading `'` before a formula starter), then
+    /// quoted per RFC 4180 when it holds a comma, a quote or a line break (quotes doubled).
+    static func appendField(_ row: inout [UInt8], _ field: String, neutralise: Bool) {
+        var field = field
+        field.withUTF8 { utf8 in
+            let quote = UInt8(ascii: "\"")
+            let needsQuotes = utf8.contains { $0 == UInt8(ascii: ",") || $0 == quote
+                || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }
+            if needsQuotes { row.append(quote) }
+            if neutralise, let first = utf8.first, formulaStarters.contains(first) { row.append(UInt8(ascii: "'")) }
+            if needsQuotes {
+                for byte in utf8 {
+                    if byte == quote { row.append(quote) }
+                    row.append(byte)
+                }
+                row.append(quote)
+            } else {
+                row.append(contentsOf: utf8)
+            }
         }
-        let needsQuotes = text.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"")
-            || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }
-        guard needsQuotes else {
-            row += text
-            return
-        }
-        row += "\""
-        for scalar in text.unicodeScalars {
-            if scalar == "\"" { row += "\"\"" } else { row.unicodeScalars.append(scalar) }
-        }
-        row += "\""
     }
 }

@@ -65,7 +65,8 @@ public final class Pain001Writer {
         try append(PreparedTransfer(t))
     }
 
-    func append(_ p: PreparedTransfer) throws {
+    /// A transfer checked and cleaned once, for this file and the CSV alike.
+    public func append(_ p: PreparedTransfer) throws {
         try tally.admit(p.amount)
         chunk.bytes.removeAll(keepingCapacity: true)
         chunk.line(6, "<CdtTrfTxInf>")
@@ -73,7 +74,7 @@ public final class Pain001Writer {
         chunk.element(10, "EndToEndId", p.endToEndId)
         chunk.line(8, "</PmtId>")
         chunk.line(8, "<Amt>")
-        chunk.line(10, #"<InstdAmt Ccy="CNY">"# + p.amount.yuan + "</InstdAmt>")
+        chunk.element(10, "InstdAmt", attributes: #" Ccy="CNY""#, p.amount.yuan)
         chunk.line(8, "</Amt>")
         chunk.agent(8, "CdtrAgt", code: p.bankCode, name: p.bankName)
         chunk.line(8, "<Cdtr>")
@@ -102,33 +103,47 @@ public final class Pain001Writer {
 }
 
 /// The file's text as UTF-8 bytes, one indented element per line. Built from bytes rather
-/// than by String concatenation: a national run writes hundreds of thousands of transfers.
+/// than by String concatenation, each piece copied whole: a national run writes hundreds of
+/// thousands of transfers (issue 7).
 struct XMLLines {
     var bytes: [UInt8] = []
 
     init() { bytes.reserveCapacity(2048) }
 
+    /// Deeper than any element of the file.
+    private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 32)
+
     private mutating func indent(_ count: Int) {
-        for _ in 0..<count { bytes.append(UInt8(ascii: " ")) }
+        bytes.append(contentsOf: Self.spaces[0..<count])
+    }
+
+    /// `text`'s UTF-8 bytes, copied as one block.
+    private mutating func append(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
     /// A line of markup, written as it is.
     mutating func line(_ indent: Int, _ markup: String) {
         self.indent(indent)
-        bytes.append(contentsOf: markup.utf8)
+        append(markup)
         bytes.append(UInt8(ascii: "\n"))
     }
 
-    /// One line `<tag>text</tag>` with the text escaped.
-    mutating func element(_ indent: Int, _ tag: String, _ text: String) {
+    /// One line `<tag attributes>text</tag>` with the text escaped (the attributes are the
+    /// writer's own markup, written as they are).
+    mutating func element(_ indent: Int, _ tag: String, attributes: String = "", _ text: String) {
         self.indent(indent)
         bytes.append(UInt8(ascii: "<"))
-        bytes.append(contentsOf: tag.utf8)
+        append(tag)
+        append(attributes)
         bytes.append(UInt8(ascii: ">"))
         appendEscaped(text)
-        bytes.append(contentsOf: "</".utf8)
-        bytes.append(contentsOf: tag.utf8)
-        bytes.append(contentsOf: ">\n".utf8)
+        bytes.append(UInt8(ascii: "<"))
+        bytes.append(UInt8(ascii: "/"))
+        append(tag)
+        bytes.append(UInt8(ascii: ">"))
+        bytes.append(UInt8(ascii: "\n"))
     }
 
     /// `<Id><Othr><Id>account</Id></Othr></Id>`: Chinese accounts are not IBANs.
@@ -158,18 +173,28 @@ struct XMLLines {
         line(indent, "</" + tag + ">")
     }
 
-    /// XML-escapes `&`, `<`, `>` and both quotes. Control characters never get here
-    /// (`PaymentText.clean` replaced them), so the text is plain XML 1.0 character data.
+    /// XML-escapes `&`, `<`, `>` and both quotes; the runs between them are copied whole.
+    /// Control characters never get here (`PaymentText.clean` replaced them), so the text is
+    /// plain XML 1.0 character data.
     mutating func appendEscaped(_ text: String) {
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "&"): bytes.append(contentsOf: "&amp;".utf8)
-            case UInt8(ascii: "<"): bytes.append(contentsOf: "&lt;".utf8)
-            case UInt8(ascii: ">"): bytes.append(contentsOf: "&gt;".utf8)
-            case UInt8(ascii: "\""): bytes.append(contentsOf: "&quot;".utf8)
-            case UInt8(ascii: "'"): bytes.append(contentsOf: "&apos;".utf8)
-            default: bytes.append(byte)
+        var text = text
+        text.withUTF8 { utf8 in
+            var start = 0
+            for (i, byte) in utf8.enumerated() {
+                let entity: StaticString
+                switch byte {
+                case UInt8(ascii: "&"): entity = "&amp;"
+                case UInt8(ascii: "<"): entity = "&lt;"
+                case UInt8(ascii: ">"): entity = "&gt;"
+                case UInt8(ascii: "\""): entity = "&quot;"
+                case UInt8(ascii: "'"): entity = "&apos;"
+                default: continue
+                }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<i]))
+                bytes.append(contentsOf: UnsafeBufferPointer(start: entity.utf8Start, count: entity.utf8CodeUnitCount))
+                start = i + 1
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
         }
     }
 }

@@ -108,8 +108,9 @@ enum PaymentText {
     static let maxFen: Fen = 999_999_999_999_999_999
 }
 
-/// A transfer checked and cleaned once, for either file.
-struct PreparedTransfer {
+/// A transfer checked and cleaned once, for either file: a run writing both files prepares
+/// each transfer once and appends it to each.
+public struct PreparedTransfer {
     var endToEndId: String
     var name: String
     var account: String
@@ -120,7 +121,8 @@ struct PreparedTransfer {
     /// May be empty (then the files leave it out).
     var remittance: String
 
-    init(_ t: PaymentTransfer) throws {
+    /// Throws `PaymentFileError.invalidTransfer` for a transfer no bank would take.
+    public init(_ t: PaymentTransfer) throws {
         func refuse(_ field: String, _ problem: String) -> PaymentFileError {
             .invalidTransfer(endToEndId: t.endToEndId, field: field, problem: problem)
         }

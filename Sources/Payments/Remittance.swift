@@ -14,16 +14,26 @@ public enum Remittance {
     /// with thousands of claims). An id is never cut: a half id would point at nothing.
     public static func text(setlIds: [String], totalClaims: Int, fundCodes: [String] = []) -> String {
         let total = max(totalClaims, setlIds.count)
+        // Lengths in Unicode scalars, what the XSD's maxLength counts, kept as the text grows:
+        // a national run makes this line for every one of its transfers (issue 7).
         var text = prefix
-        for code in Set(fundCodes).sorted() where text.count + 1 + code.count <= limit {
-            text += " " + code
+        var length = prefix.unicodeScalars.count
+        func add(_ part: String, _ partLength: Int) {
+            text += " "
+            text += part
+            length += 1 + partLength
+        }
+        for code in Set(fundCodes).sorted() {
+            let codeLength = code.unicodeScalars.count
+            if length + 1 + codeLength <= limit { add(code, codeLength) }
         }
         var named = 0
         for id in setlIds {
             let leftAfter = total - (named + 1)
-            let room = limit - (leftAfter > 0 ? moreSuffix(leftAfter).count : 0)
-            guard text.count + 1 + id.count <= room else { break }
-            text += " " + id
+            let room = limit - (leftAfter > 0 ? moreSuffixLength(leftAfter) : 0)
+            let idLength = id.unicodeScalars.count
+            guard length + 1 + idLength <= room else { break }
+            add(id, idLength)
             named += 1
         }
         // Adding an id always left room for the suffix of the ids after it, so this fits.
@@ -32,4 +42,15 @@ public enum Remittance {
     }
 
     private static func moreSuffix(_ count: Int) -> String { " +\(count) more" }
+
+    /// The length of `moreSuffix(count)`: " +", the digits, " more".
+    private static func moreSuffixLength(_ count: Int) -> Int {
+        var digits = 1
+        var rest = count
+        while rest >= 10 {
+            rest /= 10
+            digits += 1
+        }
+        return 7 + digits
+    }
 }

@@ -654,7 +654,9 @@ public final class StateStore: @unchecked Sendable {
                 }
                 let payee = Payee(kind: kind, id: transfer.payeeId, name: name, account: account, bankName: bankName,
                                   bankCode: bankCode)
-                try body(transfer, payee, setlIds.split(separator: " ").map(String.init))
+                // Split on the bytes, not on Characters: 178,600 transfers at 1,000,000 claims.
+                let ids = setlIds.utf8.split(separator: UInt8(ascii: " ")).map { String(Substring($0)) }
+                try body(transfer, payee, ids)
             }
         }
     }

@@ -31,6 +31,20 @@ import Testing
             == "MEDCLAIMS R20260302-0001-000001 R20260302-0001-000002 R20260302-0001-000003 +997 more")
     }
 
+    @Test func anIdIsNamedWhenItAndTheSuffixAfterItFitExactly() {
+        // "MEDCLAIMS" (9) + " ABCDEFGHIJK" (12) + four ids of " " + 21 (88) = 109 before the
+        // fifth id, which takes 22 more: 131. Ten claims after it need " +10 more" (9): 140,
+        // exactly the limit, so it is named. A hundred after it need " +100 more" (10): 141,
+        // so it is not, and " +101 more" follows the fourth: 109 + 10 = 119.
+        let code = ["ABCDEFGHIJK"]
+        let ten = Remittance.text(setlIds: ids(15), totalClaims: 15, fundCodes: code)
+        #expect(ten == "MEDCLAIMS ABCDEFGHIJK " + ids(5).joined(separator: " ") + " +10 more")
+        #expect(ten.unicodeScalars.count == 140)
+        let hundred = Remittance.text(setlIds: ids(20), totalClaims: 105, fundCodes: code)
+        #expect(hundred == "MEDCLAIMS ABCDEFGHIJK " + ids(4).joined(separator: " ") + " +101 more")
+        #expect(hundred.unicodeScalars.count == 119)
+    }
+
     @Test func neverLongerThan140WhateverTheCount() {
         for n in [1, 5, 6, 7, 50, 999, 100_000] {
             let text = Remittance.text(setlIds: ids(min(n, 20)), totalClaims: n,
