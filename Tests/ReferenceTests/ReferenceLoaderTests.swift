@@ -273,3 +273,37 @@ private func policyFailure(_ yaml: String) -> ReferenceError? {
     #expect(ref.policy.regions["510100"]?.crossRegionLevel == .province)
     #expect(try ReferenceLoader.files(in: samples).contains("catalogues/44/drugs.csv"))
 }
+
+/// With more than one thing wrong, the error is the first one met loading the files in order
+/// (policy, roster, filings, institutions, standards, catalogues), each file's rows in order:
+/// the operator mends them one after another and sees the same error again until it is mended.
+@Test func theFirstErrorInTheOrderOfTheFilesIsReported() {
+    let filingsHeader = "psn_no,category,dest_admdvs,begndate,enddate\n"
+    let badPolicy = "version: \"t\"\nregions: 7\n"
+    let badRoster = Workspace.files["insured.csv"]!.replacingOccurrences(of: ",310,130100,1201,", with: ",320,130100,1201,")
+    // Each case: the files replaced, then the error expected (file, line, field).
+    let cases: [([String: String], String, Int?, String?)] = [
+        // The policy comes before a roster that does not load, and the roster before filings.
+        (["policy.yaml": badPolicy, "insured.csv": badRoster], "policy.yaml", nil, nil),
+        (["insured.csv": badRoster, "filings.csv": filingsHeader + "P1,holiday,31,2025-01-01,\n"],
+         "insured.csv", 3, "insutype"),
+        // In filings.csv: a person not on the roster on line 2 before a bad category on line 3,
+        // before a row that is not CSV on line 3, and before a bad category on its own line.
+        ([ "filings.csv": filingsHeader + "P9,temporary,31,2025-01-01,\nP1,holiday,31,2025-01-01,\n"],
+         "filings.csv", 2, "psn_no"),
+        (["filings.csv": filingsHeader + "P9,temporary,31,2025-01-01,\nP1,temporary\n"], "filings.csv", 2, "psn_no"),
+        (["filings.csv": filingsHeader + "P9,holiday,31,2025-01-01,\n"], "filings.csv", 2, "psn_no"),
+        // A bad category before a person not on the roster.
+        (["filings.csv": filingsHeader + "P1,holiday,31,2025-01-01,\nP9,temporary,31,2025-01-01,\n"],
+         "filings.csv", 2, "category"),
+        // The filings before institutions that do not load.
+        (["filings.csv": filingsHeader + "P9,temporary,31,2025-01-01,\n",
+          "institutions.csv": "fixmedins_code\nH1\n"], "filings.csv", 2, "psn_no"),
+    ]
+    for (files, file, line, field) in cases {
+        let e = failure { try Workspace(replacing: files).load() }
+        #expect(e?.file.hasSuffix(file) == true, "\(files.keys.sorted()): \(String(describing: e))")
+        if let line { #expect(e?.line == line, "\(files.keys.sorted()): \(String(describing: e))") }
+        if let field { #expect(e?.keyPath == field, "\(files.keys.sorted()): \(String(describing: e))") }
+    }
+}
