@@ -284,6 +284,19 @@ public final class StateStore: @unchecked Sendable {
                 DROP TABLE stay;
                 """)
         }
+        // "v4": a run's payment files are released once, and that is one row of
+        // `payment_release`, not a flag on each of its transfers: at 1,000,000 claims, marking
+        // 178,600 transfer rows released rewrote their pages (about 45 MB through the WAL and
+        // back), 0.3 s of a resume of about 12 s (issue 7). A run whose transfers were all
+        // released gets its row; the column goes, so nothing is left to disagree with it.
+        migrator.registerMigration("v4") { db in
+            try db.execute(sql: """
+                CREATE TABLE payment_release (run_id TEXT PRIMARY KEY REFERENCES run(id)) WITHOUT ROWID;
+                INSERT INTO payment_release (run_id)
+                    SELECT run_id FROM transfer GROUP BY run_id HAVING MIN(released) = 1;
+                ALTER TABLE transfer DROP COLUMN released;
+                """)
+        }
         return migrator
     }
 
@@ -638,9 +651,10 @@ public final class StateStore: @unchecked Sendable {
     public func forEachTransfer(runId: String, _ body: (TransferRecord, Payee, [String]) throws -> Void) throws {
         try db.read { db in
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT end_to_end_id, seq, payee_kind, payee_id, amount, claims, released, payee_name, payee_account,
+                SELECT end_to_end_id, seq, payee_kind, payee_id, amount, claims,
+                       EXISTS (SELECT 1 FROM payment_release WHERE run_id = ?1), payee_name, payee_account,
                        payee_bank_name, payee_bank_code, setl_ids
-                FROM transfer WHERE run_id = ? ORDER BY seq
+                FROM transfer WHERE run_id = ?1 ORDER BY seq
                 """, arguments: [runId])
             while let row = try rows.next() {
                 let kind = Payee.Kind(rawValue: row[2]) ?? .person
@@ -667,16 +681,20 @@ public final class StateStore: @unchecked Sendable {
         public var description: String { message }
     }
 
-    /// Whether the run's payment files were already released (its transfers marked).
+    /// Whether the run's payment files were already released (its row in `payment_release`).
     public func transfersReleased(runId: String) throws -> Bool {
         try db.read { db in
-            try Bool.fetchOne(db, sql: "SELECT COUNT(*) > 0 AND MIN(released) = 1 FROM transfer WHERE run_id = ?",
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM payment_release WHERE run_id = ?)",
                               arguments: [runId]) ?? false
         }
     }
 
+    /// Marks the run's payment files released: one row, whatever the number of its transfers
+    /// (migration "v4").
     public func markTransfersReleased(runId: String) throws {
-        try db.write { db in try db.execute(sql: "UPDATE transfer SET released = 1 WHERE run_id = ?", arguments: [runId]) }
+        try db.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO payment_release (run_id) VALUES (?)", arguments: [runId])
+        }
     }
 
     /// A consistent copy of the whole state (for dry runs and backups).

@@ -41,6 +41,24 @@ import Testing
         try store.commit(chunk)
     }
 
+    /// Release is one mark for the run (migration "v4"): before it no transfer reads as
+    /// released, after it every one does, and marking again changes nothing.
+    @Test func aRunIsReleasedOnceWithAllItsTransfers() throws {
+        _ = try store.assignTransfers(runId: run.id)
+        func released() throws -> [Bool] {
+            var flags: [Bool] = []
+            try store.forEachTransfer(runId: run.id) { transfer, _, _ in flags.append(transfer.released) }
+            return flags
+        }
+        #expect(try !store.transfersReleased(runId: run.id))
+        #expect(try released() == [false, false])
+        try store.markTransfersReleased(runId: run.id)
+        try store.markTransfersReleased(runId: run.id)
+        #expect(try store.transfersReleased(runId: run.id))
+        #expect(try released() == [true, true])
+        #expect(try !store.transfersReleased(runId: "R20260316-0002"))
+    }
+
     @Test func onePayeeOneTransferAndNothingForZero() throws {
         let totals = try store.assignTransfers(runId: run.id)
         // Hospital: 100.00 + 2.50 + 0.01 = 102.51; person: 4575.66 (the zero-payable claim adds nothing).
@@ -394,6 +412,9 @@ import Testing
         // A released transfer's files are never written again: it is not filled in, and the
         // ledger refuses to name it rather than pay an empty payee.
         #expect(throws: StateStore.LedgerError.self) { try transfers("R0") }
+        // Released stays released (v4 makes R0's transfers one release mark), R1 is still to pay.
+        #expect(try upgraded.transfersReleased(runId: "R0"))
+        #expect(try !upgraded.transfersReleased(runId: "R1"))
         // R2 is paid from the sums the migration made: institution H9 first, then P1 (5 + 7 fen).
         #expect(try upgraded.assignTransfers(runId: "R2") == (2, 21))
         let r2 = try transfers("R2")
