@@ -35,15 +35,19 @@ public enum PaymentSchema {
     /// when it is given a schema.
     public static func validate(fileAt path: String) throws -> [String] {
         let schema = try loadedSchema.get()
-        let file = open(path, O_RDONLY | O_CLOEXEC)
-        guard file >= 0 else {
+        let file = DescriptorSource(descriptor: open(path, O_RDONLY | O_CLOEXEC))
+        guard file.descriptor >= 0 else {
             throw PaymentSchemaError(message: "cannot read \(path): \(String(cString: strerror(errno)))")
         }
-        defer { close(file) }
-        var descriptor = file
-        return try withUnsafeMutablePointer(to: &descriptor) {
-            try validate(schema, naming: path, reading: readFromDescriptor, from: UnsafeMutableRawPointer($0))
+        defer { close(file.descriptor) }
+        let errors = try withExtendedLifetime(file) {
+            try validate(schema, naming: path, reading: readFromDescriptor, from: Unmanaged.passUnretained(file).toOpaque())
         }
+        // libxml2 takes a failed read for the end of the file, and reports what is missing.
+        if file.readError != 0 {
+            throw PaymentSchemaError(message: "cannot read \(path): \(String(cString: strerror(file.readError)))")
+        }
+        return errors
     }
 
     /// Validates, as `validate(fileAt:)`, the bytes a writer hands to `pipe`, while they are
@@ -189,16 +193,28 @@ private func collectLibxmlError(_ context: UnsafeMutableRawPointer?, _ error: xm
     collector.errors.append("line \(error.pointee.line): \(message)")
 }
 
-/// libxml2's `xmlInputReadCallback` over a file descriptor (the context points at it): the
-/// buffer filled, as `fill` says.
+/// A file read by libxml2 through `readFromDescriptor`, and the error that stopped it.
+private final class DescriptorSource {
+    let descriptor: Int32
+    var readError: Int32 = 0
+
+    init(descriptor: Int32) { self.descriptor = descriptor }
+}
+
+/// libxml2's `xmlInputReadCallback` over a `DescriptorSource`: the buffer filled, as `fill`
+/// says; a failed read is kept for `validate(fileAt:)` to throw.
 private func readFromDescriptor(_ context: UnsafeMutableRawPointer?, _ buffer: UnsafeMutablePointer<CChar>?,
                                 _ length: Int32) -> Int32 {
     guard let context, let buffer, length > 0 else { return -1 }
-    let descriptor = context.load(as: Int32.self)
+    let source = Unmanaged<DescriptorSource>.fromOpaque(context).takeUnretainedValue()
     return fill(buffer, length) { start, count in
         while true {
-            let read = Glibc.read(descriptor, start, count)
-            if read >= 0 || errno != EINTR { return read }
+            let read = Glibc.read(source.descriptor, start, count)
+            if read >= 0 { return read }
+            if errno != EINTR {
+                source.readError = errno
+                return -1
+            }
         }
     }
 }

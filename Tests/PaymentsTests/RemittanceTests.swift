@@ -45,6 +45,16 @@ import Testing
         #expect(hundred.unicodeScalars.count == 119)
     }
 
+    @Test func theLimitIsCountedInUnicodeScalarsAsTheXSDCountsIt() {
+        // Each id is "R" and ten of "e" + U+0301 (combining acute): 21 scalars, 11 Characters.
+        // By scalars five fit: 9 + 5 × 22 + " +15 more" (9) = 128. Counting Characters would
+        // name ten, 238 scalars, which the XSD's maxLength of 140 refuses.
+        let accented = (1...20).map { _ in "R" + String(repeating: "e\u{301}", count: 10) }
+        let text = Remittance.text(setlIds: accented, totalClaims: 20)
+        #expect(text == "MEDCLAIMS " + accented.prefix(5).joined(separator: " ") + " +15 more")
+        #expect(text.unicodeScalars.count == 128)
+    }
+
     @Test func neverLongerThan140WhateverTheCount() {
         for n in [1, 5, 6, 7, 50, 999, 100_000] {
             let text = Remittance.text(setlIds: ids(min(n, 20)), totalClaims: n,

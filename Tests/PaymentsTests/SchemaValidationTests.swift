@@ -122,6 +122,13 @@ import Testing
         #expect(throws: PaymentSchemaError.self) { try PaymentSchema.validate(fileAt: "/nonexistent/p.xml") }
     }
 
+    @Test func aFileThatCannotBeReadThrows() throws {
+        // A folder opens, and its first read fails (EISDIR): thrown, not reported as an
+        // empty document.
+        let folder = try temporaryFolder()
+        #expect(throws: PaymentSchemaError.self) { try PaymentSchema.validate(fileAt: folder) }
+    }
+
     @Test func validationRunsInParallelWithOneSchema() async throws {
         let folder = try temporaryFolder()
         try writePain001(folder + "/good.xml", threeTransfers)

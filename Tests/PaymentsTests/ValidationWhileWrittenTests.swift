@@ -53,7 +53,7 @@ import Testing
         #expect(try validatedWhileWritten(Array(text.utf8), piece: pipe.piece, block: pipe.block,
                                           depth: pipe.depth) == ofTheFile)
         if corruption.1 == "</CstmrCdtTrfInitn" {
-            // libxml2's own parse error, not only the totals' "could not be read to its end".
+            // libxml2's own parse error, with its line.
             #expect(ofTheFile.contains { $0.contains("expected '>'") }, "\(ofTheFile)")
         }
     }

@@ -288,7 +288,7 @@ private func policyFailure(_ yaml: String) -> ReferenceError? {
         (["insured.csv": badRoster, "filings.csv": filingsHeader + "P1,holiday,31,2025-01-01,\n"],
          "insured.csv", 3, "insutype"),
         // In filings.csv: a person not on the roster on line 2 before a bad category on line 3,
-        // before a row that is not CSV on line 3, and before a bad category on its own line.
+        // before a row that is not CSV on line 3, and before a bad category in the same row.
         ([ "filings.csv": filingsHeader + "P9,temporary,31,2025-01-01,\nP1,holiday,31,2025-01-01,\n"],
          "filings.csv", 2, "psn_no"),
         (["filings.csv": filingsHeader + "P9,temporary,31,2025-01-01,\nP1,temporary\n"], "filings.csv", 2, "psn_no"),
