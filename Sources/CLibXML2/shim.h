@@ -11,6 +11,7 @@
 #include <libxml/xmlschemas.h>
 #include <libxml/xmlerror.h>
 #include <libxml/parser.h>
+#include <libxml/SAX2.h>
 
 /// `xmlFree` is a global function pointer in libxml2, which Swift 6 refuses to touch as a
 /// shared mutable global. Calling it from a C inline function keeps Swift out of it.
@@ -27,9 +28,8 @@ static inline xmlSchemaSAXPlugPtr medclaims_plugSchema(xmlSchemaValidCtxtPtr val
 /// The line the parser is reading (an `xmlSchemaValidityLocatorFunc` over an
 /// `xmlParserCtxtPtr`): what the validator puts on its errors when it follows SAX events.
 static inline int medclaims_parserLine(void *parser, const char **file, unsigned long *line) {
-    xmlParserCtxtPtr p = (xmlParserCtxtPtr)parser;
     if (file != NULL) *file = NULL;
-    if (line != NULL) *line = (p != NULL && p->input != NULL) ? (unsigned long)p->input->line : 0;
+    if (line != NULL) *line = (unsigned long)xmlSAX2GetLineNumber(parser);
     return 0;
 }
 

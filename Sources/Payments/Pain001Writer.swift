@@ -146,21 +146,31 @@ struct XMLLines {
         bytes.append(UInt8(ascii: "\n"))
     }
 
+    /// A line `<tag>` or `</tag>`.
+    private mutating func tag(_ indent: Int, _ name: String, closing: Bool = false) {
+        self.indent(indent)
+        bytes.append(UInt8(ascii: "<"))
+        if closing { bytes.append(UInt8(ascii: "/")) }
+        append(name)
+        bytes.append(UInt8(ascii: ">"))
+        bytes.append(UInt8(ascii: "\n"))
+    }
+
     /// `<Id><Othr><Id>account</Id></Othr></Id>`: Chinese accounts are not IBANs.
     mutating func account(_ indent: Int, _ tag: String, _ number: String) {
-        line(indent, "<" + tag + ">")
+        self.tag(indent, tag)
         line(indent + 2, "<Id>")
         line(indent + 4, "<Othr>")
         element(indent + 6, "Id", number)
         line(indent + 4, "</Othr>")
         line(indent + 2, "</Id>")
         element(indent + 2, "Ccy", "CNY")
-        line(indent, "</" + tag + ">")
+        self.tag(indent, tag, closing: true)
     }
 
     /// A bank branch by its CNAPS code (`ClrSysMmbId`), and its name when known.
     mutating func agent(_ indent: Int, _ tag: String, code: String, name: String) {
-        line(indent, "<" + tag + ">")
+        self.tag(indent, tag)
         line(indent + 2, "<FinInstnId>")
         line(indent + 4, "<ClrSysMmbId>")
         line(indent + 6, "<ClrSysId>")
@@ -170,7 +180,7 @@ struct XMLLines {
         line(indent + 4, "</ClrSysMmbId>")
         if !name.isEmpty { element(indent + 4, "Nm", name) }
         line(indent + 2, "</FinInstnId>")
-        line(indent, "</" + tag + ">")
+        self.tag(indent, tag, closing: true)
     }
 
     /// XML-escapes `&`, `<`, `>` and both quotes; the runs between them are copied whole.

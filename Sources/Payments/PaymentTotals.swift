@@ -73,7 +73,7 @@ enum PaymentTotals {
         private func gather(_ field: Field, at depth: Int) {
             self.field = field
             fieldDepth = depth
-            fieldLine = parser.map { Int($0.pointee.input?.pointee.line ?? 0) } ?? 0
+            fieldLine = Int(xmlSAX2GetLineNumber(parser))
             text.removeAll(keepingCapacity: true)
         }
 

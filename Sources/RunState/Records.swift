@@ -171,15 +171,16 @@ public struct PersonState: Sendable, Hashable {
     public init(years: [Int: YearAccumulators] = [:], accountBalance: Fen? = nil, stays: [ApprovedStay] = []) {
         self.years = years
         self.accountBalance = accountBalance
-        for stay in stays { addStay(stay) }
+        self.stays = stays.sorted(by: Self.precedes)
     }
 
     public mutating func addStay(_ stay: ApprovedStay) {
-        let place = stays.firstIndex { other in
-            other.begndate > stay.begndate
-                || (other.begndate == stay.begndate && stay.setlId.utf8.lexicographicallyPrecedes(other.setlId.utf8))
-        } ?? stays.endIndex
-        stays.insert(stay, at: place)
+        stays.insert(stay, at: stays.firstIndex { Self.precedes(stay, $0) } ?? stays.endIndex)
+    }
+
+    /// The stays' order: begin date, then settlement id by bytes.
+    private static func precedes(_ a: ApprovedStay, _ b: ApprovedStay) -> Bool {
+        a.begndate != b.begndate ? a.begndate < b.begndate : a.setlId.utf8.lexicographicallyPrecedes(b.setlId.utf8)
     }
 }
 

@@ -42,8 +42,9 @@ import Testing
     let stays = [ApprovedStay(setlId: "R20260316-0001-000042", begndate: Day("2026-02-27")!, enddate: Day("2026-03-03")!),
                  ApprovedStay(setlId: "R20260316-0001-000007", begndate: Day("2026-03-10")!, enddate: Day("2026-03-10")!)]
     let text = PersonText.encodeStays(stays)
-    #expect(text == "R20260316-0001-000042 \(Day("2026-02-27")!.ordinal) \(Day("2026-03-03")!.ordinal)\n"
-            + "R20260316-0001-000007 \(Day("2026-03-10")!.ordinal) \(Day("2026-03-10")!.ordinal)")
+    // Days since 1970-01-01: 2026-01-01 is 56 × 365 + 14 leap days = 20454; 2026-02-27 is
+    // 20454 + 31 + 26 = 20511, 2026-03-03 is 20454 + 31 + 28 + 2 = 20515, 2026-03-10 is 20522.
+    #expect(text == "R20260316-0001-000042 20511 20515\nR20260316-0001-000007 20522 20522")
     #expect(try PersonText.decodeStays(text) == stays)
     #expect(try PersonText.decodeStays("") == [])
     for bad in ["S1 1", "S1 1 2 3", " 1 2", "S1 a 2", "S1 1  2"] {
