@@ -271,7 +271,10 @@ final class RunExecution {
                 stripes[layout.stripe(of: n)].claims.append(decided)
             }
             // From here the decided claims are the workers' alone: they are freed there too.
+            // `priced` goes as well: it shares the approved claims' fee lines, and holding it
+            // past `make` would make this thread the one that frees them.
             ahead.removeAll()
+            priced.removeAll()
             lines.make(stripes, layout: layout, runId: record.id, sourceFile: file.name, reference: runner.reference)
             for n in offsets.indices {
                 let (json, isRejected) = lines[n]
