@@ -9,31 +9,53 @@ import Domain
 /// `d` deductible used by group, `b` cumulative base by group, `f` paid by fund, `c` the
 /// critical-illness burden. Group names are percent-escaped (space, `=`, `;`, `%`, line break).
 enum AccumulatorText {
-    // Both directions work on UTF-8 bytes: this runs for every approved claim, and the
-    // String-splitting version cost more than the SQLite insert it feeds (issue 7).
+    // Both directions work on UTF-8 bytes in place: this runs for every person a checkpoint
+    // writes and every person a batch reads, and splitting into arrays of slices and Strings
+    // cost more than the SQLite statements they feed (issue 7).
 
     static func encode(_ a: YearAccumulators) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(96)
+        append(a, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `encode(a)`'s bytes, appended to `out` (a person's years are written into one buffer).
+    static func append(_ a: YearAccumulators, to out: inout [UInt8]) {
+        func entry(_ key: some StringProtocol, _ value: Fen) {
+            out.append(UInt8(ascii: " "))
+            appendEscaped(key, to: &out)
+            out.append(UInt8(ascii: "="))
+            appendInteger(value, to: &out)
+        }
         func section(_ tag: UInt8, _ values: [String: Fen]) {
             out.append(tag)
-            for key in values.keys.sorted() {
-                out.append(UInt8(ascii: " "))
-                appendEscaped(key, to: &out)
-                out.append(UInt8(ascii: "="))
-                out.append(contentsOf: String(values[key]!).utf8)
-            }
+            for key in values.keys.sorted() { entry(key, values[key]!) }
         }
         section(UInt8(ascii: "d"), a.deductibleUsed)
         out.append(UInt8(ascii: ";"))
         section(UInt8(ascii: "b"), a.cumulativeBase)
         out.append(UInt8(ascii: ";"))
-        var funds: [String: Fen] = [:]
-        for (fund, value) in a.fundPaid { funds[fund.rawValue] = value }
-        section(UInt8(ascii: "f"), funds)
+        out.append(UInt8(ascii: "f"))
+        // By code: `Fund` orders as its code's text does.
+        for fund in a.fundPaid.keys.sorted() { entry(fund.rawValue, a.fundPaid[fund]!) }
         out.append(contentsOf: ";c ".utf8)
-        out.append(contentsOf: String(a.criticalIllnessBurden).utf8)
-        return String(decoding: out, as: UTF8.self)
+        appendInteger(a.criticalIllnessBurden, to: &out)
+    }
+
+    /// `value` in decimal, as `String(value)` writes it.
+    static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        }
     }
 
     struct Malformed: Error, CustomStringConvertible {
@@ -42,75 +64,110 @@ enum AccumulatorText {
     }
 
     static func decode(_ text: String) throws -> YearAccumulators {
-        let bytes = Array(text.utf8)
-        let sections = bytes.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false)
-        guard sections.count == 4 else { throw Malformed(text: text) }
-        func values(_ section: ArraySlice<UInt8>, _ tag: UInt8) throws -> [String: Fen] {
-            let parts = section.split(separator: UInt8(ascii: " "))
-            guard let first = parts.first, first.count == 1, first.first == tag else { throw Malformed(text: text) }
-            var result: [String: Fen] = [:]
-            for part in parts.dropFirst() {
-                guard let eq = part.lastIndex(of: UInt8(ascii: "=")),
-                      let value = integer(part[(eq + 1)...]) else { throw Malformed(text: text) }
-                result[unescape(part[..<eq])] = value
+        var text = text
+        return try text.withUTF8 { try decode(bytes: $0[...]) }
+    }
+
+    typealias Bytes = Slice<UnsafeBufferPointer<UInt8>>
+
+    /// `decode` of the text whose UTF-8 is `bytes`.
+    static func decode(bytes: Bytes) throws -> YearAccumulators {
+        var malformed: Malformed { Malformed(text: String(decoding: bytes, as: UTF8.self)) }
+        // Four sections, separated by `;`.
+        var sections: [Bytes] = []
+        sections.reserveCapacity(4)
+        var start = bytes.startIndex
+        for i in bytes.indices where bytes[i] == UInt8(ascii: ";") {
+            guard sections.count < 3 else { throw malformed }
+            sections.append(bytes[start..<i])
+            start = i + 1
+        }
+        guard sections.count == 3 else { throw malformed }
+        sections.append(bytes[start...])
+
+        // A section: its tag, then `key=value` words, separated by one or more spaces.
+        func values(_ section: Bytes, _ tag: UInt8, _ add: (Bytes, Fen) throws -> Void) throws {
+            var words = Words(section)
+            guard let first = words.next(), first.count == 1, first.first == tag else { throw malformed }
+            while let word = words.next() {
+                guard let eq = word.lastIndex(of: UInt8(ascii: "=")),
+                      let value = integer(word[(eq + 1)...]) else { throw malformed }
+                try add(word[..<eq], value)
             }
-            return result
         }
         var a = YearAccumulators()
-        a.deductibleUsed = try values(sections[0], UInt8(ascii: "d"))
-        a.cumulativeBase = try values(sections[1], UInt8(ascii: "b"))
-        for (code, value) in try values(sections[2], UInt8(ascii: "f")) {
-            guard let fund = Fund(rawValue: code) else { throw Malformed(text: text) }
+        try values(sections[0], UInt8(ascii: "d")) { key, value in a.deductibleUsed[unescape(key)] = value }
+        try values(sections[1], UInt8(ascii: "b")) { key, value in a.cumulativeBase[unescape(key)] = value }
+        try values(sections[2], UInt8(ascii: "f")) { key, value in
+            guard let fund = Fund(rawValue: unescape(key)) else { throw malformed }
             a.fundPaid[fund] = value
         }
-        let ci = sections[3].split(separator: UInt8(ascii: " "))
-        guard ci.count == 2, ci[0].elementsEqual([UInt8(ascii: "c")]), let burden = integer(ci[1]) else {
-            throw Malformed(text: text)
+        var words = Words(sections[3])
+        guard let c = words.next(), c.count == 1, c.first == UInt8(ascii: "c"),
+              let digits = words.next(), let burden = integer(digits), words.next() == nil else {
+            throw malformed
         }
         a.criticalIllnessBurden = burden
         return a
     }
 
+    /// The non-empty runs of bytes between spaces.
+    struct Words {
+        var rest: Bytes
+        init(_ bytes: Bytes) { rest = bytes }
+
+        mutating func next() -> Bytes? {
+            while rest.first == UInt8(ascii: " ") { rest = rest.dropFirst() }
+            guard !rest.isEmpty else { return nil }
+            let end = rest.firstIndex(of: UInt8(ascii: " ")) ?? rest.endIndex
+            defer { rest = rest[end...] }
+            return rest[..<end]
+        }
+    }
+
     /// An optional minus sign and decimal digits, as `String(Int64)` writes them.
-    private static func integer(_ digits: ArraySlice<UInt8>) -> Fen? {
-        var rest = digits[...]
+    static func integer(_ digits: Bytes) -> Fen? {
+        var rest = digits
         let negative = rest.first == UInt8(ascii: "-")
         if negative { rest = rest.dropFirst() }
         guard !rest.isEmpty, rest.count <= 19 else { return nil }
+        // A negative value is built downwards, so that Int64.min (whose magnitude is no Int64) reads too.
         var value: Fen = 0
         for byte in rest {
             guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            let digit = Fen(byte - UInt8(ascii: "0"))
             let (times10, o1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, o2) = times10.addingReportingOverflow(Fen(byte - UInt8(ascii: "0")))
+            let (next, o2) = negative ? times10.subtractingReportingOverflow(digit) : times10.addingReportingOverflow(digit)
             guard !o1, !o2 else { return nil }
-            value = sum
+            value = next
         }
-        return negative ? -value : value
+        return value
     }
 
     /// Group names are percent-escaped where they would break the form: `%`, space, `=`, `;`,
     /// and the line break that separates a person's years (`PersonText`).
-    private static func appendEscaped(_ s: String, to out: inout [UInt8]) {
+    private static func appendEscaped(_ s: some StringProtocol, to out: inout [UInt8]) {
+        let hex: StaticString = "0123456789ABCDEF"
         for byte in s.utf8 {
             switch byte {
             case UInt8(ascii: "%"), UInt8(ascii: " "), UInt8(ascii: "="), UInt8(ascii: ";"), UInt8(ascii: "\n"):
                 out.append(UInt8(ascii: "%"))
-                if byte < 0x10 { out.append(UInt8(ascii: "0")) }
-                out.append(contentsOf: String(byte, radix: 16, uppercase: true).utf8)
+                out.append(hex.utf8Start[Int(byte >> 4)])
+                out.append(hex.utf8Start[Int(byte & 0xF)])
             default:
                 out.append(byte)
             }
         }
     }
 
-    private static func unescape(_ s: ArraySlice<UInt8>) -> String {
+    private static func unescape(_ s: Bytes) -> String {
         guard s.contains(UInt8(ascii: "%")) else { return String(decoding: s, as: UTF8.self) }
         var out: [UInt8] = []
         var i = s.startIndex
         while i < s.endIndex {
             if s[i] == UInt8(ascii: "%"), i + 2 < s.endIndex,
-               let v = UInt8(String(decoding: s[(i + 1)...(i + 2)], as: UTF8.self), radix: 16) {
-                out.append(v)
+               let high = hexValue(s[i + 1]), let low = hexValue(s[i + 2]) {
+                out.append(high << 4 | low)
                 i += 3
             } else {
                 out.append(s[i])
@@ -118,5 +175,14 @@ enum AccumulatorText {
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func hexValue(_ b: UInt8) -> UInt8? {
+        switch b {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): b - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): b - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): b - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }

@@ -9,7 +9,8 @@ import Domain
 ///     stays:  R20260316-0001-000042 20511 20515
 ///
 /// A line per year with its `AccumulatorText`, by year; a line per approved stay (settlement
-/// id, begin and end as day ordinals), in `PersonState`'s order.
+/// id, begin and end as day ordinals), in `PersonState`'s order. Both are written into one
+/// buffer and read in place, without a String per line.
 enum PersonText {
     struct Malformed: Error, CustomStringConvertible {
         var text: String
@@ -17,33 +18,77 @@ enum PersonText {
     }
 
     static func encodeYears(_ years: [Int: YearAccumulators]) -> String {
-        years.keys.sorted().map { String($0) + " " + AccumulatorText.encode(years[$0]!) }.joined(separator: "\n")
+        var out: [UInt8] = []
+        out.reserveCapacity(100 * years.count)
+        for year in years.keys.sorted() {
+            if !out.isEmpty { out.append(UInt8(ascii: "\n")) }
+            AccumulatorText.appendInteger(Int64(year), to: &out)
+            out.append(UInt8(ascii: " "))
+            AccumulatorText.append(years[year]!, to: &out)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func decodeYears(_ text: String) throws -> [Int: YearAccumulators] {
-        var years: [Int: YearAccumulators] = [:]
-        for line in text.utf8.split(separator: UInt8(ascii: "\n")) {
-            guard let space = line.firstIndex(of: UInt8(ascii: " ")),
-                  let year = Int(String(decoding: line[..<space], as: UTF8.self)), years[year] == nil else {
-                throw Malformed(text: text)
+        var text = text
+        return try text.withUTF8 { bytes in
+            var years: [Int: YearAccumulators] = [:]
+            try forEachLine(bytes) { line in
+                guard let space = line.firstIndex(of: UInt8(ascii: " ")),
+                      let year = AccumulatorText.integer(line[..<space]), years[Int(year)] == nil else {
+                    throw Malformed(text: String(decoding: bytes, as: UTF8.self))
+                }
+                years[Int(year)] = try AccumulatorText.decode(bytes: line[(space + 1)...])
             }
-            years[year] = try AccumulatorText.decode(String(decoding: line[line.index(after: space)...], as: UTF8.self))
+            return years
         }
-        return years
     }
 
     static func encodeStays(_ stays: [ApprovedStay]) -> String {
-        stays.map { "\($0.setlId) \($0.begndate.ordinal) \($0.enddate.ordinal)" }.joined(separator: "\n")
+        var out: [UInt8] = []
+        out.reserveCapacity(40 * stays.count)
+        for stay in stays {
+            if !out.isEmpty { out.append(UInt8(ascii: "\n")) }
+            out.append(contentsOf: stay.setlId.utf8)
+            out.append(UInt8(ascii: " "))
+            AccumulatorText.appendInteger(Int64(stay.begndate.ordinal), to: &out)
+            out.append(UInt8(ascii: " "))
+            AccumulatorText.appendInteger(Int64(stay.enddate.ordinal), to: &out)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func decodeStays(_ text: String) throws -> [ApprovedStay] {
-        try text.utf8.split(separator: UInt8(ascii: "\n")).map { line in
-            let fields = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
-            guard fields.count == 3, !fields[0].isEmpty,
-                  let begin = Int32(String(decoding: fields[1], as: UTF8.self)),
-                  let end = Int32(String(decoding: fields[2], as: UTF8.self)) else { throw Malformed(text: text) }
-            return ApprovedStay(setlId: String(decoding: fields[0], as: UTF8.self), begndate: Day(ordinal: begin),
-                                enddate: Day(ordinal: end))
+        var text = text
+        return try text.withUTF8 { bytes in
+            var stays: [ApprovedStay] = []
+            try forEachLine(bytes) { line in
+                // Three fields, separated by single spaces.
+                guard let first = line.firstIndex(of: UInt8(ascii: " ")), first > line.startIndex,
+                      let second = line[(first + 1)...].firstIndex(of: UInt8(ascii: " ")),
+                      let begin = day(line[(first + 1)..<second]), let end = day(line[(second + 1)...]) else {
+                    throw Malformed(text: String(decoding: bytes, as: UTF8.self))
+                }
+                stays.append(ApprovedStay(setlId: String(decoding: line[..<first], as: UTF8.self), begndate: begin,
+                                          enddate: end))
+            }
+            return stays
+        }
+    }
+
+    /// A day ordinal that fits in `Int32`.
+    private static func day(_ digits: AccumulatorText.Bytes) -> Day? {
+        guard let value = AccumulatorText.integer(digits), let ordinal = Int32(exactly: value) else { return nil }
+        return Day(ordinal: ordinal)
+    }
+
+    /// Each non-empty line of `bytes`.
+    private static func forEachLine(_ bytes: UnsafeBufferPointer<UInt8>,
+                                    _ body: (AccumulatorText.Bytes) throws -> Void) rethrows {
+        var start = 0
+        for i in 0...bytes.count where i == bytes.count || bytes[i] == UInt8(ascii: "\n") {
+            if i > start { try body(bytes[start..<i]) }
+            start = i + 1
         }
     }
 }

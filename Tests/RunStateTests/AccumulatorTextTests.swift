@@ -21,6 +21,14 @@ import Testing
         #expect(throws: (any Error).self, "\(bad)") { try AccumulatorText.decode(bad) }
     }
     #expect(try AccumulatorText.decode("d x=-3;b;f;c -7").deductibleUsed == ["x": -3])
+    // Words may be apart by more than one space; escapes read in either case.
+    #expect(try AccumulatorText.decode("d  x=1  y%3d=2;b;f;c  0").deductibleUsed == ["x": 1, "y=": 2])
+    // The ends of Int64 are written as String(Int64) writes them, and read back.
+    var extremes = YearAccumulators()
+    extremes.deductibleUsed = ["low": .min]
+    extremes.criticalIllnessBurden = .max
+    #expect(AccumulatorText.encode(extremes) == "d low=-9223372036854775808;b;f;c 9223372036854775807")
+    #expect(try AccumulatorText.decode(AccumulatorText.encode(extremes)) == extremes)
 }
 
 /// A person's row: a line per year (by year), a line per stay (in the state's order).
@@ -47,7 +55,8 @@ import Testing
     #expect(text == "R20260316-0001-000042 20511 20515\nR20260316-0001-000007 20522 20522")
     #expect(try PersonText.decodeStays(text) == stays)
     #expect(try PersonText.decodeStays("") == [])
-    for bad in ["S1 1", "S1 1 2 3", " 1 2", "S1 a 2", "S1 1  2"] {
+    // A day ordinal must fit in 32 bits.
+    for bad in ["S1 1", "S1 1 2 3", " 1 2", "S1 a 2", "S1 1  2", "S1 1 2147483648", "S1 -2147483649 1"] {
         #expect(throws: (any Error).self, "\(bad)") { try PersonText.decodeStays(bad) }
     }
 }
