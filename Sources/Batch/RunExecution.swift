@@ -534,16 +534,17 @@ final class ResultLines {
             stripe.pointee.ends.removeAll(keepingCapacity: true)
             stripe.pointee.rejected.removeAll(keepingCapacity: true)
             stripe.pointee.totals = RunTotals()
+            // The lines are written straight into the stripe's bytes (lent to the writer).
             var json = JSONLineWriter()
+            swap(&json.bytes, &stripe.pointee.bytes)
             for claim in claims {
                 let result = claim.result(runId: runId, sourceFile: sourceFile, reference: reference)
-                json.bytes.removeAll(keepingCapacity: true)
                 result.jsonLine(into: &json)
-                stripe.pointee.bytes.append(contentsOf: json.bytes)
-                stripe.pointee.ends.append(stripe.pointee.bytes.count)
+                stripe.pointee.ends.append(json.bytes.count)
                 stripe.pointee.rejected.append(result.status == .rejected)
                 stripe.pointee.totals.add(result)
             }
+            swap(&json.bytes, &stripe.pointee.bytes)
         }
         totals = RunTotals()
         for index in decided.indices { totals.add(stripes[index].totals) }

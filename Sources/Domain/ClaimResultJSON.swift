@@ -37,21 +37,45 @@ struct JSONCursor {
     static func bound(_ s: String) -> Int { 6 * s.utf8.count + 2 }
     static func bound(_ s: String?) -> Int { s.map(bound) ?? 0 }
 
+    /// Traps unless `n` more bytes fit: every write checks its whole length once, then
+    /// writes unchecked (a check per byte cost more than the writing, issue 7).
+    @inline(__always)
+    private func ensureRoom(_ n: Int) {
+        precondition(n <= capacity - count, "JSON line longer than its bound")
+    }
+
     mutating func byte(_ b: UInt8) {
-        precondition(count < capacity, "JSON line longer than its bound")
+        ensureRoom(1)
         base[count] = b
         count += 1
     }
 
     mutating func bytes(_ buffer: UnsafeBufferPointer<UInt8>) {
-        precondition(buffer.count <= capacity - count, "JSON line longer than its bound")
+        ensureRoom(buffer.count)
         guard let from = buffer.baseAddress else { return }
-        if buffer.count <= 16 {  // keys, amounts, codes: a loop costs less than a call to memmove
-            for i in 0..<buffer.count { base[count + i] = from[i] }
-        } else {
-            (base + count).update(from: from, count: buffer.count)
-        }
+        Self.copy(from, buffer.count, to: base + count)
         count += buffer.count
+    }
+
+    /// Keys, amounts and codes are short: up to 16 bytes go as two overlapping word copies
+    /// (or smaller ones), which costs less than a byte loop or a call to memmove.
+    @inline(__always)
+    private static func copy(_ from: UnsafePointer<UInt8>, _ n: Int, to: UnsafeMutablePointer<UInt8>) {
+        let source = UnsafeRawPointer(from), target = UnsafeMutableRawPointer(to)
+        switch n {
+        case 8...16:
+            target.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
+            target.storeBytes(of: source.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self),
+                              toByteOffset: n - 8, as: UInt64.self)
+        case 4..<8:
+            target.storeBytes(of: source.loadUnaligned(as: UInt32.self), as: UInt32.self)
+            target.storeBytes(of: source.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self),
+                              toByteOffset: n - 4, as: UInt32.self)
+        case 0..<4:
+            for i in 0..<n { to[i] = from[i] }
+        default:
+            to.update(from: from, count: n)
+        }
     }
 
     mutating func raw(_ s: StaticString) {
@@ -121,24 +145,68 @@ struct JSONCursor {
     /// At most a sign, 19 digits, a point and the quotes.
     static let amountBound = 24
 
-    /// `"3575.66"`: the digits go through a stack buffer, no array per amount.
+    /// `"3575.66"`: yuan, a point and two decimals (what `Fen.yuan` writes), in place.
     mutating func yuan(_ amount: Yuan) {
-        byte(0x22)
-        DecimalText.withDigits(amount.fen, scale: Scale.amount, keepingDecimals: Scale.amount) { bytes($0) }
-        byte(0x22)
+        ensureRoom(Self.amountBound)
+        var p = base + count
+        p[0] = 0x22
+        p += 1
+        if amount.fen < 0 {
+            p[0] = UInt8(ascii: "-")
+            p += 1
+        }
+        let magnitude = amount.fen.magnitude
+        p += Self.writeDigits(magnitude / 100, at: p)
+        let cents = UInt8(magnitude % 100)
+        p[0] = UInt8(ascii: ".")
+        p[1] = UInt8(ascii: "0") + cents / 10
+        p[2] = UInt8(ascii: "0") + cents % 10
+        p[3] = 0x22
+        count = p + 4 - base
     }
 
     mutating func int(_ value: Int) {
-        DecimalText.withDigits(Int64(value), scale: 0, keepingDecimals: 0) { bytes($0) }
+        ensureRoom(20)
+        var p = base + count
+        if value < 0 {
+            p[0] = UInt8(ascii: "-")
+            p += 1
+        }
+        p += Self.writeDigits(UInt64(value.magnitude), at: p)
+        count = p - base
+    }
+
+    /// Writes `value` in decimal at `p`; answers how many digits.
+    @inline(__always)
+    private static func writeDigits(_ value: UInt64, at p: UnsafeMutablePointer<UInt8>) -> Int {
+        var digits = 1
+        var rest = value
+        while rest >= 10 {
+            rest /= 10
+            digits += 1
+        }
+        rest = value
+        for i in stride(from: digits - 1, through: 0, by: -1) {
+            p[i] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        }
+        return digits
     }
 
     /// `,"key":` — the key must need no escaping.
     mutating func key(_ k: StaticString, first: Bool = false) {
-        if !first { byte(UInt8(ascii: ",")) }
-        byte(0x22)
-        raw(k)
-        byte(0x22)
-        byte(UInt8(ascii: ":"))
+        let n = k.utf8CodeUnitCount
+        ensureRoom(n + 4)
+        var p = base + count
+        if !first {
+            p[0] = UInt8(ascii: ",")
+            p += 1
+        }
+        p[0] = 0x22
+        Self.copy(k.utf8Start, n, to: p + 1)
+        p[n + 1] = 0x22
+        p[n + 2] = UInt8(ascii: ":")
+        count = p + n + 3 - base
     }
 
     mutating func optional(_ k: StaticString, _ value: String?) {

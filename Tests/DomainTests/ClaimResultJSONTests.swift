@@ -49,6 +49,33 @@ private func sample(status: ClaimStatus) -> ClaimResult {
     // And it reads back to the same value.
     let decoded = try JSONDecoder().decode(ClaimResult.self, from: Data(fast(full).dropLast()))
     #expect(decoded == full)
+
+    // Amounts and numbers at the ends of Int64, and of every length around the encoder's
+    // word copies (the keys run from 2 to 17 bytes).
+    var extremes = sample(status: .approved)
+    extremes.medfeeSumamt = Yuan(.max)
+    extremes.claimedAmt = Yuan(.min)
+    extremes.payable = Yuan(-1)
+    extremes.lines[0].sn = .min
+    extremes.lines[1].sn = .max
+    extremes.lines[1].amount = Yuan(-100)
+    #expect(String(decoding: fast(extremes), as: UTF8.self) == String(decoding: try reference(extremes), as: UTF8.self))
+    #expect(String(decoding: fast(extremes), as: UTF8.self).contains(#""claimed_amt":"-92233720368547758.08""#))
+    var lengths = sample(status: .approved)
+    for (n, line) in lengths.lines.enumerated() {
+        var line = line
+        line.code = String(repeating: "C", count: 1 + n)
+        lengths.lines[n] = line
+    }
+    lengths.lines += (2...20).map { n in
+        var line = lengths.lines[0]
+        line.sn = Int(String(repeating: "9", count: min(n, 18)))!
+        line.code = String(repeating: "x", count: n)
+        line.name = String(repeating: "名", count: n)
+        line.amount = Yuan(Int64(String(repeating: "7", count: min(n, 18)))!)
+        return line
+    }
+    #expect(String(decoding: fast(lengths), as: UTF8.self) == String(decoding: try reference(lengths), as: UTF8.self))
 }
 
 @Test func aProblemWithACertnoShowsItMasked() {
