@@ -19,6 +19,8 @@ final class RunExecution {
     let folder: String
     let stagingFolder: String
     let log: Logger
+    /// The String caches of the threads that decode staged claims, kept for the whole run.
+    let feeLineStrings = FeeLineStringsPool()
 
     init(runner: BatchRunner, store: StateStore, record: RunRecord, resumed: Bool) throws {
         self.runner = runner
@@ -245,10 +247,10 @@ final class RunExecution {
             var ahead: [IngestedClaim] = []
             var priced: [PricedClaim?] = []
             do {  // `prepared` ends here: the claims are then held by `ahead` alone.
-                let adjudicator = runner.adjudicator
+                let (adjudicator, pool) = (runner.adjudicator, feeLineStrings)
                 let prepared = records.mapOnBothCores { record in
                     Result { () throws -> (IngestedClaim, PricedClaim?) in
-                        let ingested = try StagingReader.decode(record: record)
+                        let ingested = try pool.lend { try StagingReader.decode(record: record, strings: $0) }
                         guard case .valid(let claim) = ingested else { return (ingested, nil) }
                         return (ingested, adjudicator.price(claim))
                     }
@@ -556,6 +558,26 @@ final class ResultLines {
         let i = n % layout.size
         let start = i == 0 ? 0 : stripes[stripe].ends[i - 1]
         return (stripes[stripe].bytes[start..<stripes[stripe].ends[i]], stripes[stripe].rejected[i])
+    }
+}
+
+/// The decoding threads' String caches (`FeeLineStrings`), lent for one claim at a time: a
+/// cache serves one thread at a time, and the run keeps as many as decode at once (one per
+/// core), so that they stay warm from batch to batch.
+final class FeeLineStringsPool: @unchecked Sendable {  // `idle` is only touched under `lock`
+    private let lock = NSLock()
+    private var idle: [FeeLineStrings] = []
+
+    func lend<T>(_ body: (FeeLineStrings) throws -> T) rethrows -> T {
+        lock.lock()
+        let strings = idle.popLast() ?? FeeLineStrings()
+        lock.unlock()
+        defer {
+            lock.lock()
+            idle.append(strings)
+            lock.unlock()
+        }
+        return try body(strings)
     }
 }
 

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Domain
+import TextFormats
 
 /// The seven values of one fee line as the reader holds them: UTF-8 bytes in the parser's
 /// own buffer (a libxml2 attribute, a CSV field), valid only while the reader stays on that
@@ -233,70 +234,4 @@ func trimmingBlanks(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<
     while end > start, isBlank(bytes[end - 1]) { end -= 1 }
     if start == 0 && end == bytes.count { return bytes }
     return UnsafeBufferPointer(rebasing: bytes[start..<end])
-}
-
-/// Strings made from bytes, remembered so that the same bytes give the same String again
-/// without allocating: fee codes and names repeat all through a file (a few thousand
-/// catalogue items over millions of lines), and the claims then share their storage.
-///
-/// Direct-mapped and fixed in size, so memory stays flat whatever the file: a slot holds
-/// the last String whose bytes hashed to it. Plain allocated slots rather than arrays: this
-/// runs twice per fee line, and arrays would check uniqueness at every store. Strings under
-/// 8 bytes are made directly (cheap, and Swift keeps up to 15 inline, unallocated); longer
-/// ones save the UTF-8 validation too.
-final class StringCache {
-    private struct Slot {
-        var hash: UInt64 = 0
-        var string = ""
-    }
-
-    private let slotCount: Int
-    /// One array of slots (hash beside its String): a lookup touches one line of the table.
-    private let slots: UnsafeMutablePointer<Slot>
-
-    init() {
-        // 8192: a few thousand catalogue items mostly find their slot; larger tables cost
-        // more in cache misses than they save (measured).
-        slotCount = 1 << 13
-        slots = .allocate(capacity: slotCount)
-        slots.initialize(repeating: Slot(), count: slotCount)
-    }
-
-    deinit {
-        slots.deinitialize(count: slotCount)
-        slots.deallocate()
-    }
-
-    func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        let count = bytes.count
-        if count < 8 { return String(decoding: bytes, as: UTF8.self) }
-        let hash = StringCache.hash(UnsafeRawPointer(bytes.baseAddress!), count)
-        let slot = slots + (Int(truncatingIfNeeded: hash) & (slotCount - 1))
-        if slot.pointee.hash == hash {
-            // Equal hashes are checked byte for byte: a wrong code must never come out.
-            let same = slot.pointee.string.utf8.withContiguousStorageIfAvailable { kept in
-                kept.count == count && memcmp(kept.baseAddress!, bytes.baseAddress!, count) == 0
-            }
-            if same == true { return slot.pointee.string }
-        }
-        let made = String(decoding: bytes, as: UTF8.self)
-        slot.pointee = Slot(hash: hash, string: made)
-        return made
-    }
-
-    /// A 64-bit hash, eight bytes at a time (keys are 8 bytes long or more).
-    @inline(__always)
-    private static func hash(_ start: UnsafeRawPointer, _ count: Int) -> UInt64 {
-        let k: UInt64 = 0x9E37_79B9_7F4A_7C15
-        var h = UInt64(count) &* k
-        var offset = 0
-        while offset + 8 <= count {
-            h = (h ^ start.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* k
-            h ^= h >> 32
-            offset += 8
-        }
-        // The last 8 bytes again, overlapping: count is at least 8.
-        h = (h ^ start.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)) &* k
-        return h ^ (h >> 29)
-    }
 }

@@ -1,4 +1,5 @@
 import Domain
+import TextFormats
 
 /// A compact binary form of `IngestedClaim`, for the staging files: a submission is read
 /// whole and staged before any of its claims is adjudicated (a file is taken whole or refused
@@ -42,7 +43,10 @@ enum StagingCodec {
         var description: String { "staged claim record is corrupt" }
     }
 
-    static func decode(_ r: inout ByteReader) throws -> IngestedClaim {
+    /// `strings`, when given, makes the fee lines' codes and names: the same few thousand
+    /// catalogue items recur all through a run, and a claim's forty-odd Strings were most of
+    /// its decoding (issue 7).
+    static func decode(_ r: inout ByteReader, strings: FeeLineStrings? = nil) throws -> IngestedClaim {
         func code<T: RawRepresentable<String>>(_: T.Type) throws -> T {
             guard let value = T(rawValue: try r.string()) else { throw Corrupt() }
             return value
@@ -64,7 +68,9 @@ enum StagingCodec {
             var lines: [FeeLine] = []
             lines.reserveCapacity(lineCount)
             for _ in 0..<lineCount {
-                let sn = try r.int(), code = try r.string(), name = try r.string()
+                let sn = try r.int()
+                let code = try strings.map { try r.string(cachedIn: $0.codes) } ?? r.string()
+                let name = try strings.map { try r.string(cachedIn: $0.names) } ?? r.string()
                 let time = DateTime(day: try day(), secondOfDay: Int32(try r.int()))
                 lines.append(FeeLine(sn: sn, code: code, name: name, time: time, cnt: try r.int64(),
                                      pric: try r.int64(), amount: try r.int64(), sourceLine: try r.int()))
@@ -170,6 +176,14 @@ struct ByteReader {
         guard count >= 0, position + count <= bytes.count else { throw StagingCodec.Corrupt() }
         defer { position += count }
         return String(decoding: UnsafeBufferPointer(rebasing: bytes[position..<(position + count)]), as: UTF8.self)
+    }
+
+    /// `string()`, made by `cache`.
+    mutating func string(cachedIn cache: StringCache) throws -> String {
+        let count = try int()
+        guard count >= 0, position + count <= bytes.count else { throw StagingCodec.Corrupt() }
+        defer { position += count }
+        return cache.string(UnsafeBufferPointer(rebasing: bytes[position..<(position + count)]))
     }
 
     mutating func optionalString() throws -> String? { try byte() == 1 ? try string() : nil }

@@ -95,15 +95,24 @@ public final class StagingReader {
         return record
     }
 
-    /// A claim from the bytes `nextRecord()` returned.
-    public static func decode(record: [UInt8]) throws -> IngestedClaim {
+    /// A claim from the bytes `nextRecord()` returned; its fee codes and names made by
+    /// `strings` when given (whose thread alone may use them while this runs).
+    public static func decode(record: [UInt8], strings: FeeLineStrings? = nil) throws -> IngestedClaim {
         try record.withUnsafeBufferPointer { bytes in
             var reader = ByteReader(bytes)
-            return try StagingCodec.decode(&reader)
+            return try StagingCodec.decode(&reader, strings: strings)
         }
     }
 
     public func next() throws -> IngestedClaim? {
-        try nextRecord().map(Self.decode(record:))
+        try nextRecord().map { try Self.decode(record: $0) }
     }
+}
+
+/// The String caches of one decoding thread: fee codes and names (`StagingReader.decode`).
+public final class FeeLineStrings {
+    let codes = StringCache()
+    let names = StringCache()
+
+    public init() {}
 }
