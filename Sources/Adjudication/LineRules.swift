@@ -27,8 +27,8 @@ struct LineRules {
     /// The fund pays what is in the catalogues (Social Insurance Law art. 28).
     static let lawBasis = "Social Insurance Law art. 28"
 
-    // Half the lines of a run are reduced, so their details are built with plain appends into
-    // one String sized up front, and numbers written straight into it (no String per number).
+    // Half the lines of a run are reduced, so their details of numbers are written as bytes
+    // into stack memory and made a String once (`ShortText`).
 
     func decide(_ line: FeeLine) -> LineDecision {
         var decision = LineDecision(sn: line.sn, code: line.code, name: line.name, amount: line.amount)
@@ -77,18 +77,24 @@ struct LineRules {
         if let cap = standard ?? entries[row].priceCap, line.pric > cap {
             // round((pric − cap) × cnt) to the fen, never more than the line's amount.
             overlmt = min(Rounding.fen(price: line.pric - cap, quantity: line.cnt), line.amount)
-            var detail = String()
-            detail.reserveCapacity(128)
-            detail += "pric "
-            Text.appendPrice(line.pric, to: &detail)
-            detail += " above the cap "
-            Text.appendPrice(cap, to: &detail)
-            detail += standard != nil ? " (level-\(level.rawValue) facility standard)" : " (catalogue cap)"
-            detail += " × cnt "
-            Text.appendQuantity(line.cnt, to: &detail)
-            detail += ": "
-            Text.appendYuan(overlmt, to: &detail)
-            detail += " over"
+            let detail = ShortText.make { detail in
+                detail.append("pric ")
+                detail.appendPrice(line.pric)
+                detail.append(" above the cap ")
+                detail.appendPrice(cap)
+                if standard != nil {
+                    detail.append(" (level-")
+                    detail.append(level.rawValue)
+                    detail.append(" facility standard)")
+                } else {
+                    detail.append(" (catalogue cap)")
+                }
+                detail.append(" × cnt ")
+                detail.appendQuantity(line.cnt)
+                detail.append(": ")
+                detail.appendYuan(overlmt)
+                detail.append(" over")
+            }
             let basis = standard != nil
                 ? "facility_standards.csv hilist_code \(line.code) medins_lv \(level.rawValue)"
                 : entries[row].source
@@ -102,14 +108,14 @@ struct LineRules {
         if entries[row].chargeClass == .classB {
             let proportion = entries[row].selfpayProportion
             preselfpay = Rounding.fen(base, timesPPM: proportion)
-            var detail = String()
-            detail.reserveCapacity(64)
-            detail += "class 02: selfpay_prop "
-            Text.appendProportion(proportion, to: &detail)
-            detail += " of "
-            Text.appendYuan(base, to: &detail)
-            detail += " = "
-            Text.appendYuan(preselfpay, to: &detail)
+            let detail = ShortText.make { detail in
+                detail.append("class 02: selfpay_prop ")
+                detail.appendProportion(proportion)
+                detail.append(" of ")
+                detail.appendYuan(base)
+                detail.append(" = ")
+                detail.appendYuan(preselfpay)
+            }
             decision.reasons.append(Reason(.classBSelfPay, detail: detail, basis: entries[row].source))
         }
 

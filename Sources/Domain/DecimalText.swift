@@ -107,8 +107,9 @@ public enum DecimalText {
     /// The ASCII text of a scaled integer, written right to left into a stack buffer (the
     /// longest is a sign, 19 digits, a leading zero and a point, whatever the scale up to 18).
     /// A String of at most 15 ASCII bytes is stored inline, so `body` building one allocates
-    /// nothing.
-    @inline(__always)
+    /// nothing. Inlinable: called from other modules, an unspecialized generic cost several
+    /// hundred instructions a number (issue 7).
+    @inlinable @inline(__always)
     public static func withDigits<R>(_ value: Int64, scale: Int, keepingDecimals: Int,
                                      _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         precondition((0...18).contains(scale) && keepingDecimals <= scale, "scale out of range")
