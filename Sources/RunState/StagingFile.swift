@@ -8,7 +8,7 @@ import TextFormats
 /// (`finish`) before the state store records the submission as staged.
 public final class StagingWriter {
     private let writer: BufferedFileWriter
-    private var record = ByteWriter()
+    private let record = ByteWriter()
     public private(set) var count = 0
 
     public init(path: String) throws {
@@ -18,12 +18,13 @@ public final class StagingWriter {
 
     public func append(_ claim: IngestedClaim) throws {
         // The record is built behind a 4-byte gap for its length, then written as one block.
-        record.bytes.removeAll(keepingCapacity: true)
+        record.removeAll()
         for _ in 0..<4 { record.byte(0) }
-        StagingCodec.encode(claim, into: &record)
-        let length = UInt32(record.bytes.count - 4)
-        for i in 0..<4 { record.bytes[i] = UInt8(truncatingIfNeeded: length >> (8 * UInt32(i))) }
-        try record.bytes.withUnsafeBytes { try writer.write($0) }
+        StagingCodec.encode(claim, into: record)
+        let bytes = record.bytes
+        let length = UInt32(bytes.count - 4)
+        for i in 0..<4 { bytes[i] = UInt8(truncatingIfNeeded: length >> (8 * UInt32(i))) }
+        try writer.write(UnsafeRawBufferPointer(bytes))
         count += 1
     }
 
