@@ -30,16 +30,25 @@ enum Netting {
         // common case from building a dictionary per claim.
         if lines.allSatisfy({ $0.cnt > 0 && $0.amount >= 0 }) && !hasRepeatedKey(lines) { return .netted(lines) }
 
+        // A claim's groups are found by comparing with each group's first line (price first,
+        // then code) while there are few; a long claim hashes its keys instead.
+        let fewLines = lines.count <= 32
         var index: [Key: Int] = [:]
         var groups: [Group] = []
+        groups.reserveCapacity(lines.count)
         for (i, line) in lines.enumerated() {
-            let key = Key(code: line.code, pric: line.pric)
+            let found: Int?
+            if fewLines {
+                found = groups.firstIndex { lines[$0.first].pric == line.pric && lines[$0.first].code == line.code }
+            } else {
+                found = index[Key(code: line.code, pric: line.pric)]
+            }
             let g: Int
-            if let existing = index[key] {
-                g = existing
+            if let found {
+                g = found
             } else {
                 g = groups.count
-                index[key] = g
+                if !fewLines { index[Key(code: line.code, pric: line.pric)] = g }
                 groups.append(Group(first: i))
             }
             groups[g].cnt += line.cnt

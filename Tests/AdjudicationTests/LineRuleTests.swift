@@ -142,6 +142,26 @@ private func decideLine(_ line: FeeLine, medType: MedType = .inpatient, dise: St
     #expect(d.amounts.medfeeSumamt == fen("360.00"))
 }
 
+/// Up to 32 lines a claim's groups are found by comparing lines, beyond that by hashing their
+/// keys: the same groups net the same either way.
+@Test func refundNettingIsTheSameForLongClaims() {
+    let merging = [Example.fee(1, Code.drugA, "-1", "50.00", "-50.00", time: "2026-02-02T08:00:00"),
+                   Example.fee(2, Code.drugA, "5", "50.00", "250.00", time: "2026-02-01T08:00:00"),
+                   Example.fee(3, Code.drugA, "1", "60.00", "60.00"),
+                   Example.fee(4, Code.drugA, "-1", "60.00", "-60.00")]  // nets to zero: dropped
+    // The same prices under another code: their own groups.
+    let samePrices = [Example.fee(5, Code.service, "1", "50.00", "50.00"), Example.fee(6, Code.service, "1", "60.00", "60.00")]
+    let padding = (7...40).map { Example.fee($0, Code.service, "1", "\($0).00", "\($0).00") }
+    for lines in [merging + samePrices + padding.prefix(8), merging + samePrices + padding] {  // 14 lines, then 40
+        guard case .netted(let netted) = Netting.net(lines, submission: "S") else {
+            Issue.record("\(lines.count) lines were not netted")
+            continue
+        }
+        #expect(netted.map(\.sn) == [2] + lines.dropFirst(4).map(\.sn), "\(lines.count) lines")
+        #expect(netted[0].cnt == qty("4") && netted[0].amount == fen("200.00"), "\(lines.count) lines")
+    }
+}
+
 @Test func refundNettingRoundsOnceOnTheMergedLine() {
     // Class 02 material, selfpay 0.20, two lines of 1 × 333.33 merge into 666.66:
     // 0.20 × 666.66 = 133.332 → 133.33 once (per line it would be 66.67 + 66.67 = 133.34).
