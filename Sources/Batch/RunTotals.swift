@@ -21,10 +21,15 @@ struct RunTotals: Codable {
             totals.acctPay.fen += r.acctPay.fen
             totals.psnCashPay.fen += r.psnCashPay.fen
             totals.payable.fen += r.payable.fen
-            for reason in r.reasons { counts.reductionsByReason[reason.code.rawValue, default: 0] += 1 }
+            // Counted per code first, then added once per code: a claim has a dozen reductions
+            // of two or three codes, and hashing the code's text for each cost more than all
+            // the sums here (issue 7).
+            var tally = ReasonTally()
+            for reason in r.reasons { tally.add(reason.code) }
             for line in r.lines {
-                for reason in line.reasons { counts.reductionsByReason[reason.code.rawValue, default: 0] += 1 }
+                for reason in line.reasons { tally.add(reason.code) }
             }
+            tally.forEachCount { code, n in counts.reductionsByReason[code.rawValue, default: 0] += n }
         case .rejected:
             counts.rejected += 1
             totals.rejectedClaimedAmt.fen += claimed
@@ -86,5 +91,20 @@ extension RunSummary.InstitutionLine {
             rejectedClaimedAmt.fen += claimed
         }
         payable.fen += r.payable.fen
+    }
+}
+
+/// Counts by reason code, in an array indexed by the code's place among all codes.
+struct ReasonTally {
+    private static let codes = ReasonCode.allCases
+    private var counts = [Int](repeating: 0, count: ReasonTally.codes.count)
+
+    mutating func add(_ code: ReasonCode) {
+        counts[Self.codes.firstIndex(of: code)!] += 1
+    }
+
+    /// Each code counted at least once, with its count, in the order of `ReasonCode`.
+    func forEachCount(_ body: (ReasonCode, Int) -> Void) {
+        for (i, n) in counts.enumerated() where n > 0 { body(Self.codes[i], n) }
     }
 }

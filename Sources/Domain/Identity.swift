@@ -87,17 +87,16 @@ public enum Masking {
         // Certnos and card numbers are ASCII: one byte per character, masked without building
         // an array of Characters. (Below 0x20 is left to the general path: "\r\n" is one
         // Character of two bytes.)
-        let count = value.utf8.count
-        if count > first + last, value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x80 }) {
+        // Read in place (native Strings are contiguous UTF-8): every result line masks one or two.
+        let ascii = value.utf8.withContiguousStorageIfAvailable { bytes -> String? in
+            let count = bytes.count
+            guard count > first + last, bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x80 }) else { return nil }
             return String(unsafeUninitializedCapacity: count) { out in
-                var i = 0
-                for b in value.utf8 {
-                    out[i] = i < first || i >= count - last ? b : UInt8(ascii: "*")
-                    i += 1
-                }
+                for i in 0..<count { out[i] = i < first || i >= count - last ? bytes[i] : UInt8(ascii: "*") }
                 return count
             }
         }
+        if let ascii, let masked = ascii { return masked }
         let chars = Array(value)
         guard chars.count > first + last else {
             return String(repeating: "*", count: max(chars.count - 1, 0)) + String(chars.suffix(1))
