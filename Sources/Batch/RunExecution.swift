@@ -563,7 +563,8 @@ final class ResultLines {
 
 /// The decoding threads' String caches (`FeeLineStrings`), lent for one claim at a time: a
 /// cache serves one thread at a time, and the run keeps as many as decode at once (one per
-/// core), so that they stay warm from batch to batch.
+/// core), so that they stay filled from batch to batch. They are there for memory, not speed
+/// (`StagingCodec.decode`).
 final class FeeLineStringsPool: @unchecked Sendable {  // `idle` is only touched under `lock`
     private let lock = NSLock()
     private var idle: [FeeLineStrings] = []
