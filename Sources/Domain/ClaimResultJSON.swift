@@ -203,7 +203,7 @@ struct JSONCursor {
             p += 1
         }
         p[0] = 0x22
-        Self.copy(k.utf8Start, n, to: p + 1)
+        k.withUTF8Buffer { Self.copy($0.baseAddress!, n, to: p + 1) }
         p[n + 1] = 0x22
         p[n + 2] = UInt8(ascii: ":")
         count = p + n + 3 - base

@@ -1,8 +1,8 @@
 import Domain
 
-/// A compact text form of `YearAccumulators` for the state store, written for every approved
-/// claim and read for every person first met in a run (JSON cost more than the rest of the
-/// commit). Sections in a fixed order, keys sorted, so equal values are equal bytes:
+/// A compact text form of `YearAccumulators` for the state store (a line of `PersonText`),
+/// written for every person a checkpoint moves and read for every person first met in a
+/// batch (JSON cost more than the rest of the commit). Sections in a fixed order, keys sorted, so equal values are equal bytes:
 ///
 ///     d inpatient=90000 outpatient=100000;b inpatient=420666;f 310100=357566;c 0
 ///

@@ -221,7 +221,7 @@ struct ByteReader {
 
     mutating func string() throws -> String {
         let count = try int()
-        guard count >= 0, position + count <= bytes.count else { throw StagingCodec.Corrupt() }
+        guard count >= 0, count <= bytes.count - position else { throw StagingCodec.Corrupt() }  // no overflow
         defer { position += count }
         return String(decoding: UnsafeBufferPointer(rebasing: bytes[position..<(position + count)]), as: UTF8.self)
     }
@@ -229,7 +229,7 @@ struct ByteReader {
     /// `string()`, made by `cache`.
     mutating func string(cachedIn cache: StringCache) throws -> String {
         let count = try int()
-        guard count >= 0, position + count <= bytes.count else { throw StagingCodec.Corrupt() }
+        guard count >= 0, count <= bytes.count - position else { throw StagingCodec.Corrupt() }  // no overflow
         defer { position += count }
         return cache.string(UnsafeBufferPointer(rebasing: bytes[position..<(position + count)]))
     }

@@ -34,6 +34,9 @@ private func decideLine(_ line: FeeLine, medType: MedType = .inpatient, dise: St
     let l = decideLine(Example.fee(1, Code.drugBCapped, "10", "32.00", "320.00"))
     #expect([l.fulamtOwnpay, l.overlmt, l.preselfpay, l.inscp] == [0, fen("20.00"), fen("15.00"), fen("285.00")])
     #expect(l.reasons.map(\.code) == [.overPriceCap, .classBSelfPay])
+    // The details whole, as the result logs carry them.
+    #expect(l.reasons.map(\.detail) == ["pric 32.00 above the cap 30.00 (catalogue cap) × cnt 10: 20.00 over",
+                                         "class 02: selfpay_prop 0.05 of 300.00 = 15.00"])
 }
 
 @Test func facilityStandardOnlyForItsOwnLevel() {
@@ -43,7 +46,7 @@ private func decideLine(_ line: FeeLine, medType: MedType = .inpatient, dise: St
     // Level 2: standard 45.00 → (80 − 45) × 9 = 315.00.
     let level2 = decideLine(bed, hospital: "H13010200001")
     #expect(level2.overlmt == fen("315.00"))
-    #expect(level2.reasons.first?.detail.contains("level-2 facility standard") == true)
+    #expect(level2.reasons.first?.detail == "pric 80.00 above the cap 45.00 (level-2 facility standard) × cnt 9: 315.00 over")
     // Level 1: no standard, the catalogue's cap 100.00 applies and 80.00 is under it.
     let level1 = decideLine(bed, hospital: "H44010400001")
     #expect(level1.overlmt == 0)

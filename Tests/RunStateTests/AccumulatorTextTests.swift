@@ -29,6 +29,8 @@ import Testing
     extremes.criticalIllnessBurden = .max
     #expect(AccumulatorText.encode(extremes) == "d low=-9223372036854775808;b;f;c 9223372036854775807")
     #expect(try AccumulatorText.decode(AccumulatorText.encode(extremes)) == extremes)
+    #expect(throws: (any Error).self) { try AccumulatorText.decode("d low=-9223372036854775809;b;f;c 0") }
+    #expect(throws: (any Error).self) { try AccumulatorText.decode("d;b;f;c 9223372036854775808") }
 }
 
 /// A person's row: a line per year (by year), a line per stay (in the state's order).
