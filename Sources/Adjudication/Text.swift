@@ -2,19 +2,13 @@ import Domain
 
 /// How numbers appear in a reason's detail, and the basis strings that point into policy.yaml.
 enum Text {
-    /// A unit price with at least two and at most six decimals: `180.00`, `12.3456`.
-    static func price(_ value: MicroYuan) -> String {
-        DecimalText.withDigits(value, scale: Scale.price, keepingDecimals: 2) { String(decoding: $0, as: UTF8.self) }
-    }
+    /// As `ShortText.appendPrice`, which says how a price is written.
+    static func price(_ value: MicroYuan) -> String { ShortText.make { $0.appendPrice(value) } }
 
-    static func quantity(_ value: Quantity4) -> String { DecimalText.format(value, trimmingScale: Scale.quantity) }
+    static func quantity(_ value: Quantity4) -> String { ShortText.make { $0.appendQuantity(value) } }
 
     /// `8750` → `87.5%`.
     static func percent(_ value: BasisPoints) -> String { DecimalText.format(value, trimmingScale: Scale.percent) + "%" }
-
-    static func proportion(_ value: PartsPerMillion) -> String {
-        DecimalText.format(value, trimmingScale: Scale.proportion)
-    }
 }
 
 /// A reason's detail of bounded length, written into stack memory and made a String once:

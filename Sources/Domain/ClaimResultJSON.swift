@@ -176,7 +176,9 @@ struct JSONCursor {
         count = p - base
     }
 
-    /// Writes `value` in decimal at `p`; answers how many digits.
+    /// Writes `value` in decimal at `p`; answers how many digits. The cursor's own, in place:
+    /// through `DecimalText.withDigits` and a closure an amount cost twice as many
+    /// instructions, and a result line has about 90 of them.
     @inline(__always)
     private static func writeDigits(_ value: UInt64, at p: UnsafeMutablePointer<UInt8>) -> Int {
         var digits = 1

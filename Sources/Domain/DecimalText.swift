@@ -96,14 +96,6 @@ public enum DecimalText {
         withDigits(value, scale: scale, keepingDecimals: 0) { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// Appends the text of a scaled integer to `text`: `scale` decimals, of which trailing zeros
-    /// beyond the first `keepingDecimals` are dropped (and the point, when none is left).
-    /// `append(1_500_000, scale: 6, keepingDecimals: 2, to: &s)` appends `"1.50"`.
-    /// Reason details are built with this: no intermediate String on the heap.
-    public static func append(_ value: Int64, scale: Int, keepingDecimals: Int, to text: inout String) {
-        withDigits(value, scale: scale, keepingDecimals: keepingDecimals) { text.append(String(decoding: $0, as: UTF8.self)) }
-    }
-
     /// The ASCII text of a scaled integer, written right to left into a stack buffer (the
     /// longest is a sign, 19 digits, a leading zero and a point, whatever the scale up to 18).
     /// A String of at most 15 ASCII bytes is stored inline, so `body` building one allocates

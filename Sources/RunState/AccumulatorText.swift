@@ -45,17 +45,7 @@ enum AccumulatorText {
 
     /// `value` in decimal, as `String(value)` writes it.
     static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
-        if value < 0 { out.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var start = digits.count
-            repeat {
-                start -= 1
-                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
-        }
+        DecimalText.withDigits(value, scale: 0, keepingDecimals: 0) { out.append(contentsOf: $0) }
     }
 
     struct Malformed: Error, CustomStringConvertible {

@@ -193,10 +193,9 @@ public struct TransferRecord: Sendable, Hashable {
     public var payeeId: String
     public var amount: Fen
     public var claims: Int
-    public var released: Bool
 
     public init(endToEndId: String, runId: String, seq: Int, payeeKind: Payee.Kind, payeeId: String, amount: Fen,
-                claims: Int, released: Bool) {
+                claims: Int) {
         self.endToEndId = endToEndId
         self.runId = runId
         self.seq = seq
@@ -204,7 +203,6 @@ public struct TransferRecord: Sendable, Hashable {
         self.payeeId = payeeId
         self.amount = amount
         self.claims = claims
-        self.released = released
     }
 }
 

@@ -162,18 +162,13 @@ final class ByteWriter {
     func int(_ value: Int) { int64(Int64(value)) }
 
     func string(_ s: String) {
-        // Native Strings are contiguous UTF-8: read in place. Others (bridged, shared) are copied.
-        if s.utf8.withContiguousStorageIfAvailable({ utf8($0) }) == nil {
-            var copy = s
-            copy.withUTF8 { utf8($0) }
+        var s = s
+        s.withUTF8 { text in
+            int(text.count)
+            makeRoom(text.count)
+            if let from = text.baseAddress { (base + count).update(from: from, count: text.count) }
+            count += text.count
         }
-    }
-
-    private func utf8(_ text: UnsafeBufferPointer<UInt8>) {
-        int(text.count)
-        makeRoom(text.count)
-        if let from = text.baseAddress { (base + count).update(from: from, count: text.count) }
-        count += text.count
     }
 
     func optionalString(_ s: String?) {

@@ -659,19 +659,18 @@ public final class StateStore: @unchecked Sendable {
     public func forEachTransfer(runId: String, _ body: (TransferRecord, Payee, [String]) throws -> Void) throws {
         try db.read { db in
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT end_to_end_id, seq, payee_kind, payee_id, amount, claims,
-                       EXISTS (SELECT 1 FROM payment_release WHERE run_id = ?1), payee_name, payee_account,
+                SELECT end_to_end_id, seq, payee_kind, payee_id, amount, claims, payee_name, payee_account,
                        payee_bank_name, payee_bank_code, setl_ids
-                FROM transfer WHERE run_id = ?1 ORDER BY seq
+                FROM transfer WHERE run_id = ? ORDER BY seq
                 """, arguments: [runId])
             while let row = try rows.next() {
                 let kind = Payee.Kind(rawValue: row[2]) ?? .person
                 let transfer = TransferRecord(endToEndId: row[0], runId: runId, seq: row[1], payeeKind: kind,
-                                              payeeId: row[3], amount: row[4], claims: row[5], released: row[6])
+                                              payeeId: row[3], amount: row[4], claims: row[5])
                 // Only a transfer released under v1 lacks these, and its files are never
                 // written again: a missing one is a broken ledger, never an empty field.
-                guard let name: String = row[7], let account: String = row[8], let bankName: String = row[9],
-                      let bankCode: String = row[10], let setlIds: String = row[11] else {
+                guard let name: String = row[6], let account: String = row[7], let bankName: String = row[8],
+                      let bankCode: String = row[9], let setlIds: String = row[10] else {
                     throw LedgerError(message: "transfer \(transfer.endToEndId) has no payee or settlement ids recorded")
                 }
                 let payee = Payee(kind: kind, id: transfer.payeeId, name: name, account: account, bankName: bankName,

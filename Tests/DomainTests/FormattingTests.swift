@@ -28,17 +28,12 @@ import Testing
     #expect(DecimalText.format(-7, scale: 4) == "-0.0007")
 }
 
-@Test func appendingKeepsTheDecimalsAskedFor() {
-    var text = "pric "
+@Test func digitsKeepTheDecimalsAskedFor() {
     // A price keeps two decimals and up to six: 180 yuan, 12.3456 yuan, 0.000001 yuan.
-    DecimalText.append(180_000_000, scale: 6, keepingDecimals: 2, to: &text)
-    text += " "
-    DecimalText.append(12_345_600, scale: 6, keepingDecimals: 2, to: &text)
-    text += " "
-    DecimalText.append(1, scale: 6, keepingDecimals: 2, to: &text)
-    text += " "
-    DecimalText.append(-1_500_000, scale: 6, keepingDecimals: 2, to: &text)
-    #expect(text == "pric 180.00 12.3456 0.000001 -1.50")
+    func price(_ micro: Int64) -> String {
+        DecimalText.withDigits(micro, scale: 6, keepingDecimals: 2) { String(decoding: $0, as: UTF8.self) }
+    }
+    #expect([180_000_000, 12_345_600, 1, -1_500_000].map(price) == ["180.00", "12.3456", "0.000001", "-1.50"])
 }
 
 @Test func realDatesAreWrittenPadded() {

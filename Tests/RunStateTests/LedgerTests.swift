@@ -41,22 +41,25 @@ import Testing
         try store.commit(chunk)
     }
 
-    /// Release is one mark for the run (migration "v4"): before it no transfer reads as
-    /// released, after it every one does, and marking again changes nothing.
+    /// Release is one mark for the run (migration "v4"), not a flag per transfer: marking
+    /// again changes nothing, and the run's transfers are read the same after it.
     @Test func aRunIsReleasedOnceWithAllItsTransfers() throws {
         _ = try store.assignTransfers(runId: run.id)
-        func released() throws -> [Bool] {
-            var flags: [Bool] = []
-            try store.forEachTransfer(runId: run.id) { transfer, _, _ in flags.append(transfer.released) }
-            return flags
+        func transfers() throws -> [TransferRecord] {
+            var all: [TransferRecord] = []
+            try store.forEachTransfer(runId: run.id) { transfer, _, _ in all.append(transfer) }
+            return all
         }
+        let before = try transfers()
+        #expect(before.count == 2)
         #expect(try !store.transfersReleased(runId: run.id))
-        #expect(try released() == [false, false])
         try store.markTransfersReleased(runId: run.id)
         try store.markTransfersReleased(runId: run.id)
         #expect(try store.transfersReleased(runId: run.id))
-        #expect(try released() == [true, true])
+        #expect(try transfers() == before)
         #expect(try !store.transfersReleased(runId: "R20260316-0002"))
+        let marks = try store.db.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM payment_release")! }
+        #expect(marks == 1)
     }
 
     @Test func onePayeeOneTransferAndNothingForZero() throws {
