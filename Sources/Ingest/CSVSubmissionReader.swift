@@ -130,6 +130,11 @@ struct CSVSubmissionReader {
         var openClaimColumns = KeptBytes()
         var checker = FeeLineChecker(format: .csv)
         let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+        // A line break in an unquoted field cuts its row into short rows whose field counts
+        // add up to the header's plus one per break. While the pieces read so far are short of
+        // a row, this is how many fields they make joined: the next short row that still fits
+        // is the same row, whatever its first fields hold, and so of the open claim.
+        var brokenRowFields: Int?
 
         func finish(_ claim: OpenClaim) throws {
             let ordinal = summary.claims
@@ -152,29 +157,44 @@ struct CSVSubmissionReader {
                     guard let index, index < fields.count else { return empty }
                     return fields[index]
                 }
-                let fixmedinsCode = value(columns[.fixmedinsCode])
-                let mdtrtId = value(columns[.mdtrtId])
+                // A piece of a broken row, or a short row that ends before the key's columns,
+                // has no key to go by: it is a row of the open claim (and makes it INVALID_DATA).
+                var ofOpenClaim = false
+                if let soFar = brokenRowFields, fields.count < columns.width, soFar + fields.count - 1 <= columns.width {
+                    ofOpenClaim = true
+                    brokenRowFields = soFar + fields.count - 1 < columns.width ? soFar + fields.count - 1 : nil
+                } else {
+                    brokenRowFields = fields.count < columns.width ? fields.count : nil
+                    ofOpenClaim = columns[.fixmedinsCode]! >= fields.count || columns[.mdtrtId]! >= fields.count
+                }
+                // Blanks around a value are not part of it, in the key as in the other columns.
+                let fixmedinsCode = trimmingBlanks(value(columns[.fixmedinsCode]))
+                let mdtrtId = trimmingBlanks(value(columns[.mdtrtId]))
                 // Rows of the open claim have its key byte for byte; anything else is
                 // compared as Strings (as equal Strings may differ in bytes).
                 // (No `if let` here: it would copy the open claim, row after row.)
-                if open != nil, !(openKey.equals(0, fixmedinsCode) && openKey.equals(1, mdtrtId)),
+                if open != nil, !ofOpenClaim, !(openKey.equals(0, fixmedinsCode) && openKey.equals(1, mdtrtId)),
                    open!.fixmedinsCode != String(decoding: fixmedinsCode, as: UTF8.self)
                     || open!.mdtrtId != String(decoding: mdtrtId, as: UTF8.self) {
                     try finish(open.take()!)
                 }
                 if open == nil {
                     let code = String(decoding: fixmedinsCode, as: UTF8.self), id = String(decoding: mdtrtId, as: UTF8.self)
-                    var hasher = Hasher()
-                    hasher.combine(code)
-                    hasher.combine(id)
-                    let key = hasher.finalize()
-                    if let firstLine = startLineOfKey[key] {
-                        throw FileRefusal(
-                            file: displayName, line: row.line,
-                            expected: "the rows of claim \(code)/\(id) together (it starts on line \(firstLine))",
-                            found: "a claim's rows split apart: another row of it on line \(row.line), after other claims")
+                    // A claim without a whole key is INVALID_DATA (a field missing), and is not
+                    // looked for again: two such claims apart are two claims, not one split.
+                    if !code.isEmpty && !id.isEmpty {
+                        var hasher = Hasher()
+                        hasher.combine(code)
+                        hasher.combine(id)
+                        let key = hasher.finalize()
+                        if let firstLine = startLineOfKey[key] {
+                            throw FileRefusal(
+                                file: displayName, line: row.line,
+                                expected: "the rows of claim \(code)/\(id) together (it starts on line \(firstLine))",
+                                found: "a claim's rows split apart: another row of it on line \(row.line), after other claims")
+                        }
+                        startLineOfKey[key] = row.line
                     }
-                    startLineOfKey[key] = row.line
                     open = OpenClaim(fixmedinsCode: code, mdtrtId: id, raw: RawClaim(line: row.line))
                     openKey.keep([fixmedinsCode, mdtrtId])
                     openClaimColumns.removeAll()
@@ -235,7 +255,7 @@ struct CSVSubmissionReader {
             // Its values cannot be trusted to sit under the right columns.
             claim.raw.problems.append(FieldProblem(
                 field: "row", value: "", line: row.line,
-                message: "has \(fields.count) fields where the header has \(columns.width) (an unquoted comma?)"))
+                message: "has \(fields.count) fields where the header has \(columns.width) (an unquoted comma or line break?)"))
             return
         }
         if !claim.hasClaimValues {

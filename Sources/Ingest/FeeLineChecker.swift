@@ -57,19 +57,21 @@ struct CheckedFeeLines {
     /// The problems of the lines that did not, in file order.
     var problems: [FieldProblem] = []
     var allValid = true
-    /// The sum of the line amounts that could be read: nil when none could, or on overflow
-    /// (the claimed amount of an invalid claim whose invoice amount is unreadable).
-    var readableAmountSum: Fen?
-    private var anyReadableAmount = false
+    /// The sum of the line amounts, the claimed amount of an invalid claim whose invoice
+    /// amount is unreadable (data.md): nil when a line's amount could not be read (the sum of
+    /// the others would understate what was refused), when there is no line, or on overflow.
+    var amountSum: Fen? { unreadableAmount || count == 0 ? nil : sum }
+    private var sum: Fen? = 0
+    private var unreadableAmount = false
 
-    mutating func addReadable(_ amount: Fen) {
-        if !anyReadableAmount {
-            anyReadableAmount = true
-            readableAmountSum = 0
+    mutating func add(amount: Fen?) {
+        guard let amount else {
+            unreadableAmount = true
+            return
         }
-        if let sum = readableAmountSum {
+        if let sum {
             let (total, overflow) = sum.addingReportingOverflow(amount)
-            readableAmountSum = overflow ? nil : total
+            self.sum = overflow ? nil : total
         }
     }
 }
@@ -152,7 +154,7 @@ struct FeeLineChecker {
         let cnt = decimal(.cnt, scale: Scale.quantity, allowNegative: true)
         let pric = decimal(.pric, scale: Scale.price, allowNegative: false)
         let amount = decimal(.amount, scale: Scale.amount, allowNegative: true)
-        if let amount { fees.addReadable(amount) }
+        fees.add(amount: amount)
         if let cnt, let pric, let amount {
             // cnt is 1e-4, pric 1e-6: their product is in 1e-10 yuan; amount (1e-2) × 1e8
             // is too. The tolerance, 0.01 yuan, is 1e8 of those units.

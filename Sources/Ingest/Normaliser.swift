@@ -83,6 +83,13 @@ struct Normaliser {
             return copy.withUTF8 { DiagnosisCode.isValid(bytes: $0) } ? $0 : nil
         }
         let emergency: Bool? = {
+            // Absent, it is 0 (data.md), and so is an empty CSV cell, what a spreadsheet writes
+            // for a value not set. An empty XML element is there but not 0 or 1: the shipped
+            // XSD refuses it, and so does the reader.
+            if format == .xml, let value = raw[.emergency], trimmedBlanks(value.text).isEmpty {
+                problem(ClaimField.emergency.name, value, line: raw.line, "is not 0 or 1")
+                return nil
+            }
             guard let text = text(.emergency) else { return false }
             switch text {
             case "0": return false
@@ -128,7 +135,9 @@ struct Normaliser {
                 }
                 return ok ? codes : nil
             }
-            for word in value.text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }) {
+            // "\r\n" is one Character, equal neither to "\r" nor to "\n": a CSV cell written
+            // on Windows breaks its lines so.
+            for word in value.text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
                 if let code = DocumentCode(rawValue: String(word)) {
                     codes.insert(code)
                 } else {
@@ -173,7 +182,7 @@ struct Normaliser {
             submission: submission, ordinal: ordinal, sourceLine: raw.line, fixmedinsCode: shown(.fixmedinsCode),
             mdtrtId: shown(.mdtrtId), invoiceNo: shown(.invoiceNo), psnNo: shown(.psnNo), certno: shown(.certno),
             insuAdmdvs: shown(.insuAdmdvs), mode: mode,
-            claimedAmount: invoiceAmount ?? raw.fees.readableAmountSum,
+            claimedAmount: invoiceAmount ?? raw.fees.amountSum,
             problems: problems))
     }
 }

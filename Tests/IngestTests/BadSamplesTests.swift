@@ -248,7 +248,7 @@ import Glibc
     @Test func wrongFieldCount() throws {
         let outcome = try readSubmission(Paths.bad("wrong-field-count.csv"))
         #expect(outcome.problems(0) == [FieldProblem(field: "row", value: "", line: 2,
-                                                      message: "has 26 fields where the header has 25 (an unquoted comma?)")])
+                                                      message: "has 26 fields where the header has 25 (an unquoted comma or line break?)")])
         #expect(outcome.valid.map(\.ordinal) == [1])
         #expect(outcome.summary?.lines == 5)
     }

@@ -1,3 +1,4 @@
+import Foundation
 import CLibXML2
 import Domain
 import Ingest
@@ -49,6 +50,23 @@ import Testing
     func fileFaultsAreSchemaErrorsToo(name: String) throws {
         #expect(try schemaError(Paths.bad(name)) != nil)
         #expect(try readSubmission(Paths.bad(name)).refusal != nil)
+    }
+
+    /// Found by review: `<emergency/>` is neither 0 nor 1 for the schema, and the reader read
+    /// it as 0. It is INVALID_DATA now; an absent element is still 0.
+    @Test func anEmptyEmergencyElementIsInvalid() throws {
+        let good = try String(contentsOfFile: Paths.fixture("good.xml"), encoding: .utf8)
+        let path = Paths.temporaryFolder() + "/empty-emergency.xml"
+        try Paths.write(good.replacingOccurrences(of: "<emergency>0</emergency>", with: "<emergency/>"), to: path)
+        #expect(try schemaError(path) != nil)
+        let outcome = try readSubmission(path)
+        #expect(outcome.invalid.count == 2)
+        #expect(outcome.invalid.first?.problems.map(\.field) == ["emergency"])
+        #expect(outcome.invalid.first?.problems.first?.message == "is not 0 or 1")
+        let absent = Paths.temporaryFolder() + "/no-emergency.xml"
+        try Paths.write(good.replacingOccurrences(of: "<emergency>0</emergency>", with: ""), to: absent)
+        #expect(try schemaError(absent) == nil)
+        #expect(try readSubmission(absent).valid.map(\.emergency) == [false, false])
     }
 
     /// What the schema cannot say, the reader adds: the check digit.

@@ -1,0 +1,123 @@
+import Foundation
+import Domain
+import Ingest
+import Testing
+
+/// How CSV rows are gathered into claims when a row is damaged or a key is blank or padded
+/// (data.md "CSV": a row of the wrong width makes its claim INVALID_DATA; a claim's rows are
+/// contiguous by `fixmedins_code` + `mdtrt_id`). Found by review: such rows refused whole
+/// files or made claims that were never sent.
+@Suite struct CSVRowTests {
+    static let header = NormalisationTests.header
+
+    /// A row of claim `visit` (its `mdtrt_id`), fee line `sn`, of 10.00, with the claim's
+    /// invoice amount `invoice` and documents `documents`.
+    static func row(_ visit: String, sn: Int, invoice: String = "20.00", documents: String = "invoice fee_list",
+                    name: String = "阿托伐他汀钙片") -> String {
+        "H31010400017,\(visit),13010000000000123456,张伟,130102199001011237,310,130100,21,2026-02-01,2026-02-10,I21.9,0,"
+            + "INV-\(visit),2026-02-10,\(invoice),\(documents),2026-03-01,manual,\(sn),XA01,\(name),2026-02-01T09:30:00,1,10.00,10.00\n"
+    }
+
+    private func read(_ rows: String) throws -> ReadOutcome {
+        let path = Paths.temporaryFolder() + "/rows.csv"
+        try Paths.write(Self.header + rows, to: path)
+        return try readSubmission(path)
+    }
+
+    /// An unquoted line break in `fee_name` cuts the claim's first row in two: the piece after
+    /// the break starts with "钙片", not with a key. It is the same row, of the same claim.
+    @Test func aRowBrokenByALineBreakInTheMiddleOfAClaimStaysInIt() throws {
+        let broken = Self.row("ZY-1", sn: 1, name: "阿托伐他汀\n钙片")
+        let outcome = try read(broken + Self.row("ZY-1", sn: 2) + Self.row("ZY-2", sn: 1, invoice: "10.00"))
+        #expect(outcome.refusal == nil)
+        #expect(outcome.claims.count == 2)
+        let problems = outcome.problems(0)
+        // Line 2 has 21 fields (the break is in field 21 of 25), line 3 the other 5.
+        #expect(problems.map(\.line) == [2, 3])
+        #expect(problems.first?.message == "has 21 fields where the header has 25 (an unquoted comma or line break?)")
+        #expect(problems.last?.message == "has 5 fields where the header has 25 (an unquoted comma or line break?)")
+        // The claim's second row is on line 4 and still its own, and the next claim is good.
+        #expect(outcome.invalid.first?.mdtrtId == "ZY-1")
+        #expect(outcome.valid.map(\.mdtrtId) == ["ZY-2"])
+        #expect(outcome.valid.first?.sourceLine == 5)
+    }
+
+    /// The same break on a claim's last row made a claim of its own out of the piece, one the
+    /// hospital never sent.
+    @Test func aRowBrokenOnAClaimsLastRowMakesNoClaimOfItsOwn() throws {
+        let broken = Self.row("ZY-1", sn: 2, name: "阿托伐他汀\n钙片")
+        let outcome = try read(Self.row("ZY-1", sn: 1) + broken + Self.row("ZY-2", sn: 1, invoice: "10.00"))
+        #expect(outcome.refusal == nil)
+        #expect(outcome.claims.count == 2)
+        #expect(outcome.summary?.claims == 2)
+        #expect(outcome.problems(0).map(\.line) == [3, 4])
+        #expect(outcome.valid.map(\.mdtrtId) == ["ZY-2"])
+    }
+
+    /// Two breaks in one row make three pieces, the pieces' fields adding up to the header's
+    /// plus two; a full row after them is a row again, not a piece.
+    @Test func aRowBrokenTwiceIsOneRow() throws {
+        let broken = Self.row("ZY-1", sn: 1, name: "阿托\n伐他汀\n钙片")
+        let outcome = try read(broken + Self.row("ZY-2", sn: 1, invoice: "10.00"))
+        #expect(outcome.claims.count == 2)
+        #expect(outcome.problems(0).filter { $0.field == "row" }.map(\.line) == [2, 3, 4])
+        // No row of the claim has the header's width: none of its values can be trusted.
+        #expect(outcome.problems(0).contains { $0.field == "psn_no" && $0.message == "is missing" })
+        #expect(outcome.valid.map(\.sourceLine) == [5])
+    }
+
+    /// A row with an extra field, first of its claim, keeps its key where it is: it starts its
+    /// own claim, which is INVALID_DATA, and the claim before it is untouched.
+    @Test func aRowWithAnExtraFieldStartsItsOwnClaim() throws {
+        let extra = Self.row("ZY-2", sn: 1, invoice: "10.00").dropLast() + ",oops\n"
+        let outcome = try read(Self.row("ZY-1", sn: 1, invoice: "10.00") + extra)
+        #expect(outcome.valid.map(\.mdtrtId) == ["ZY-1"])
+        #expect(outcome.invalid.map(\.sourceLine) == [3])
+        #expect(outcome.problems(1).first?.message == "has 26 fields where the header has 25 (an unquoted comma or line break?)")
+    }
+
+    /// Two claims without `mdtrt_id`, apart: each is INVALID_DATA ("is missing"), and the file
+    /// is not refused as a claim split apart.
+    @Test func claimsWithABlankKeyApartAreTwoClaims() throws {
+        let outcome = try read(Self.row("", sn: 1, invoice: "10.00") + Self.row("ZY-2", sn: 1, invoice: "10.00")
+                               + Self.row("", sn: 1, invoice: "10.00"))
+        #expect(outcome.refusal == nil)
+        #expect(outcome.invalid.map(\.sourceLine) == [2, 4])
+        #expect(outcome.invalid.map { $0.problems.map(\.field) } == [["mdtrt_id"], ["mdtrt_id"]])
+        #expect(outcome.valid.map(\.mdtrtId) == ["ZY-2"])
+        // A whole key seen again after other claims still refuses the file.
+        let split = try read(Self.row("ZY-1", sn: 1) + Self.row("ZY-2", sn: 1, invoice: "10.00") + Self.row("ZY-1", sn: 2))
+        #expect(split.refusal?.line == 4)
+    }
+
+    /// Blanks around a key are not part of it, as for every other column.
+    @Test func aKeyWithBlanksAroundItIsTheSameKey() throws {
+        let padded = Self.row("ZY-1", sn: 2).replacingOccurrences(of: ",ZY-1,", with: ",ZY-1 ,")
+        let outcome = try read(Self.row("ZY-1", sn: 1) + padded)
+        #expect(outcome.claims.count == 1)
+        #expect(outcome.valid.first?.lines.count == 2)
+        #expect(outcome.valid.first?.mdtrtId == "ZY-1")
+    }
+
+    /// Windows breaks the lines of a quoted cell with CR LF, which Swift reads as one
+    /// Character, equal neither to CR nor to LF.
+    @Test func documentsOnLinesBrokenWithCRLFAreRead() throws {
+        let row = Self.row("ZY-1", sn: 1, invoice: "10.00", documents: "\"invoice\r\nfee_list\r\ndischarge_summary\r\n\"")
+        let outcome = try read(row)
+        #expect(outcome.valid.first?.documents == [.invoice, .feeList, .dischargeSummary])
+    }
+
+    /// data.md: an invalid claim's `claimed_amt` is the invoice amount, or the lines' sum where
+    /// that is unreadable, empty where neither can be read. The sum of some of the lines would
+    /// understate what was refused.
+    @Test func theClaimedAmountIsTheSumOfAllLinesOrNothing() throws {
+        let unreadable = Self.row("ZY-1", sn: 2, invoice: "").replacingOccurrences(of: ",1,10.00,10.00\n", with: ",1,10.00,5.x\n")
+        let some = try read(Self.row("ZY-1", sn: 1, invoice: "") + unreadable)
+        #expect(some.invalid.count == 1)
+        #expect(some.invalid.first?.claimedAmount == nil)
+        // Every line read, the invoice amount missing: the lines' sum, 10.00 + 10.00.
+        let all = try read(Self.row("ZY-1", sn: 1, invoice: "") + Self.row("ZY-1", sn: 2, invoice: ""))
+        #expect(all.invalid.first?.problems.map(\.field) == ["invoice_amount"])
+        #expect(all.invalid.first?.claimedAmount == 20_00)
+    }
+}
