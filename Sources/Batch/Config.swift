@@ -78,11 +78,24 @@ public struct MedclaimsConfig: Sendable {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw BatchError.refused("\(path): cannot read the config file")
         }
-        func fail(_ key: String, _ message: String) -> BatchError { .refused("\(path): \(key): \(message)") }
+        var composed: Node?
+        /// Refused with the key path and the line of the key, or of the nearest key above it
+        /// that is there (`payer:` for a missing `payer.account`).
+        func fail(_ key: String, _ message: String) -> BatchError {
+            var node = composed
+            var line = node?.mark?.line
+            for part in key.split(separator: ".") {
+                guard let pair = node?.mapping?.first(where: { $0.key.string == String(part) }) else { break }
+                node = pair.value
+                line = pair.key.mark?.line ?? line
+            }
+            return .refused("\(path):\(line.map { "\($0):" } ?? "") \(key): \(message)")
+        }
         let node: Node
         do {
             guard let parsed = try Yams.compose(yaml: text) else { throw fail("(root)", "the file is empty") }
             node = parsed
+            composed = parsed
         } catch let error as BatchError {
             throw error
         } catch {
@@ -116,9 +129,7 @@ public struct MedclaimsConfig: Sendable {
         }
         let payer = PayerAccount(account: try payerField("account"), name: try payerField("name"),
                                  bankName: try payerField("bank_name"), bankCode: try payerField("bank_code"))
-        guard payer.bankCode.utf8.count == 12, payer.bankCode.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-            throw fail("payer.bank_code", "expected a 12-digit CNAPS code, found '\(payer.bankCode)'")
-        }
+        if let problem = payer.problem { throw fail("payer.\(problem.key)", problem.message) }
 
         var formats: [PaymentFileFormat] = [.pain001, .csv]
         var encoding = TextEncoding.utf8

@@ -171,10 +171,8 @@ struct PreparedHeader {
         guard h.numberOfTransactions > 0 else { throw refuse("NbOfTxs", "must be at least 1") }
         guard h.controlSum > 0 else { throw refuse("CtrlSum", "\(h.controlSum.yuan) is not positive") }
         guard h.controlSum <= PaymentText.maxFen else { throw refuse("CtrlSum", "\(h.controlSum.yuan) is too large") }
-        if let p = PaymentText.accountProblem(h.payer.account) { throw refuse("payer account", p) }
-        if let p = PaymentText.cnapsProblem(h.payer.bankCode) { throw refuse("payer bank code", p) }
+        if let p = h.payer.problem { throw refuse("payer \(p.key)", p.message) }
         let payerName = PaymentText.clean(h.payer.name)
-        guard !payerName.isEmpty else { throw refuse("payer name", "is empty") }
         messageId = h.messageId
         paymentInfoId = h.paymentInfoId
         creationDateTime = h.creationDateTime

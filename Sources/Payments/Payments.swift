@@ -18,6 +18,17 @@ public struct PayerAccount: Sendable, Hashable {
         self.bankName = bankName
         self.bankCode = bankCode
     }
+
+    /// What the payment files would refuse in this account, by its key in medclaims.yaml
+    /// (`account`, `name`, `bank_code`), or nil. Checked when the config loads,
+    /// so that a run which could never pay is refused before it takes the inbox, and again
+    /// when a file's header is made.
+    public var problem: (key: String, message: String)? {
+        if let p = PaymentText.accountProblem(account) { return ("account", p) }
+        if let p = PaymentText.cnapsProblem(bankCode) { return ("bank_code", p) }
+        if PaymentText.clean(name).isEmpty { return ("name", "is empty once cleaned for the bank (blanks only?)") }
+        return nil
+    }
 }
 
 public enum PaymentFileFormat: String, Sendable, CaseIterable {
