@@ -171,8 +171,8 @@ struct Gates {
         }
 
         // NO_BANK_ACCOUNT: manual claims are paid to the person's card.
-        if claim.mode == .manual, !BankCard.isValid(person.bankAccount) {
-            let what = person.bankAccount.isEmpty ? "has no bank account" : "has a bank account that fails the Luhn check"
+        if claim.mode == .manual, let problem = BankCard.problem(person.bankAccount) {
+            let what = person.bankAccount.isEmpty ? "has no bank account" : "has a bank account that \(problem)"
             return .rejected(Reason(
                 .noBankAccount, detail: "psn_no \(person.psnNo) \(what); a manual claim is paid to the person's card",
                 basis: "insured.csv psn_no \(person.psnNo) bank_acct"))

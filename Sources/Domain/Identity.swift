@@ -60,10 +60,18 @@ public enum ResidentID {
 }
 
 public enum BankCard {
-    /// Luhn check over a string of 12 to 30 ASCII digits.
-    public static func isValid(_ number: some StringProtocol) -> Bool {
+    /// A card the agency pays to: 12 to 30 ASCII digits that pass the Luhn check.
+    public static func isValid(_ number: some StringProtocol) -> Bool { problem(number) == nil }
+
+    /// Why `number` is not a card the agency pays to, or nil. The length is the project's
+    /// reading (docs/adjudication.md): Chinese bank cards have 16 to 19 digits, and a string
+    /// of a few digits, such as "0", passes the Luhn check without being an account.
+    public static func problem(_ number: some StringProtocol) -> String? {
         let bytes = Array(number.utf8)
-        guard (12...30).contains(bytes.count), bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return false }
+        if bytes.isEmpty { return "is empty" }
+        guard (12...30).contains(bytes.count), bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+            return "is not 12 to 30 digits"
+        }
         var sum = 0
         for (i, b) in bytes.reversed().enumerated() {
             var d = Int(b - 0x30)
@@ -73,7 +81,7 @@ public enum BankCard {
             }
             sum += d
         }
-        return sum % 10 == 0
+        return sum % 10 == 0 ? nil : "fails the Luhn check"
     }
 
     /// `6222021234567891234` → `6222***********1234`.

@@ -99,7 +99,7 @@ public enum ReasonTexts {
         case .noBankAccount:
             return ReasonText(
                 title: "No valid bank account",
-                trigger: "A manual reimbursement is paid to the person's bank card, and the roster has no card number for the person that passes the Luhn check.",
+                trigger: "A manual reimbursement is paid to the person's bank card, and the roster has no card number for the person of 12 to 30 digits that passes the Luhn check.",
                 basis: "rules.md §1 gate 13",
                 remedy: "Register a valid bank card with the agency, then ask for the claim to be submitted again.")
         // Lines (rules.md §2): a fee line, or part of it, is left to the person.

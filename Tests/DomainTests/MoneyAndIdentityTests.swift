@@ -59,6 +59,14 @@ import Testing
     #expect(BankCard.isValid("6222021234567891233"))
     #expect(!BankCard.isValid("6222021234567891234"))
     #expect(!BankCard.isValid(""))
+    #expect(BankCard.problem("") == "is empty")
+    #expect(BankCard.problem("6222021234567891234") == "fails the Luhn check")
+    // Luhn-valid, but 11 and 31 digits; 12 and 30 are the bounds.
+    #expect(BankCard.problem("79927398713") == "is not 12 to 30 digits")
+    #expect(BankCard.problem(String(repeating: "0", count: 31)) == "is not 12 to 30 digits")
+    #expect(BankCard.problem(String(repeating: "0", count: 12)) == nil)
+    #expect(BankCard.problem(String(repeating: "0", count: 30)) == nil)
+    #expect(BankCard.problem("6222-0212-3456-7891-233") == "is not 12 to 30 digits")
     #expect(ResidentID.masked("130102199001011237") == "1301**********1237")
     #expect(BankCard.masked("6222021234567891233") == "6222***********1233")
 }
