@@ -208,3 +208,82 @@ private let localLevel2 = "H13010200001"  // 130102, level 2: not cross-region f
     // payable includes the account in both modes: 3575.66 + 300.00.
     #expect(run(.allSelfPay, balance: "5000.00", history: fen("300.00")).payable == fen("3875.66"))
 }
+
+/// rules.md "Precise readings", Critical illness: "its payment is capped by its `annual_cap`
+/// and, if `annual_caps` names its fund, by that too": the tighter of the two wins, either way round.
+@Test func criticalIllnessCappedByTheTighterOfItsTwoCaps() {
+    // Resident at the local level-2 hospital: inscp 10500.00 − deductible 500.00 = B 10000.00
+    // × 75% = 7500.00 to 390100. Burden 10500.00 − 7500.00 = 3000.00 on P = 14000.00:
+    // [14000, 17000) above 15000 is 2000.00 × 60% = 1200.00 to 390200 before caps.
+    // 390200 already paid 399000.00 this year.
+    func run(annualCaps390200: String, criticalIllnessCap: String) -> Decision {
+        var policy = Example.policy
+        policy.regions["130100"]!.schemes[.resident]!.annualCaps[.residentsCriticalIllness] = fen(annualCaps390200)
+        policy.regions["130100"]!.schemes[.resident]!.criticalIllness!.annualCap = fen(criticalIllnessCap)
+        let ref = Example.reference(persons: [Example.person(insutype: .resident, psnType: "1501", balance: "0")],
+                                    policy: policy)
+        let history = ClaimHistory(year: YearAccumulators(
+            fundPaid: [.residentsCriticalIllness: fen("399000.00")], criticalIllnessBurden: fen("14000.00")))
+        return adjudicate(Example.claim(inScope("10500.00"), insutype: .resident, hospital: localLevel2), ref,
+                          history: history)
+    }
+    // annual_caps 399500.00 leaves 500.00, critical_illness.annual_cap 400000.00 leaves 1000.00:
+    // min(1200.00, 500.00, 1000.00) = 500.00; 1200.00 − 500.00 = 700.00 cut under annual_caps.
+    let annualTighter = run(annualCaps390200: "399500.00", criticalIllnessCap: "400000.00")
+    #expect(annualTighter.amounts.funds == [.residentsBasic: fen("7500.00"), .residentsCriticalIllness: fen("500.00")])
+    #expect(annualTighter.reasonCodes == [.annualCapReached])
+    #expect(annualTighter.reasons.first?.basis == "policy.yaml regions.130100.schemes.390.annual_caps.390200")
+    #expect(annualTighter.reasons.first?.detail.contains("700.00 cut") == true)
+    #expect(annualTighter.year.fundPaid[.residentsCriticalIllness] == fen("399500.00"))  // 399000.00 + 500.00
+    // The other way round: annual_caps 401000.00 leaves 2000.00, critical_illness.annual_cap
+    // 400000.00 leaves 1000.00: min(1200.00, 2000.00, 1000.00) = 1000.00; 200.00 cut under
+    // critical_illness.annual_cap.
+    let criticalTighter = run(annualCaps390200: "401000.00", criticalIllnessCap: "400000.00")
+    #expect(criticalTighter.amounts.funds == [.residentsBasic: fen("7500.00"), .residentsCriticalIllness: fen("1000.00")])
+    #expect(criticalTighter.reasonCodes == [.annualCapReached])
+    #expect(criticalTighter.reasons.first?.basis == "policy.yaml regions.130100.schemes.390.critical_illness.annual_cap")
+    #expect(criticalTighter.reasons.first?.detail.contains("200.00 cut") == true)
+    #expect(criticalTighter.year.fundPaid[.residentsCriticalIllness] == fen("400000.00"))  // 399000.00 + 1000.00
+}
+
+/// rules.md "Precise readings", Critical illness: "`P` grows by each approved claim's whole
+/// burden", also when the critical-illness payment is cut by its cap.
+@Test func criticalIllnessBurdenGrowsByTheWholeBurdenWhenThePaymentIsCapped() {
+    // As above: B 10000.00 × 75% = 7500.00 to 390100; burden 10500.00 − 7500.00 = 3000.00 on
+    // P = 14000.00; 2000.00 above the threshold × 60% = 1200.00 to 390200 before its cap.
+    let ref = Example.reference(persons: [Example.person(insutype: .resident, psnType: "1501", balance: "0")])
+    let claim = Example.claim(inScope("10500.00"), insutype: .resident, hospital: localLevel2)
+    // critical_illness.annual_cap 400000.00 with 399500.00 paid: 500.00 left, 700.00 cut.
+    // P = 14000.00 + 3000.00 = 17000.00 (not + 500.00 paid, nor + 3000.00 − 500.00).
+    let cut = adjudicate(claim, ref, history: ClaimHistory(year: YearAccumulators(
+        fundPaid: [.residentsCriticalIllness: fen("399500.00")], criticalIllnessBurden: fen("14000.00"))))
+    #expect(cut.amounts.funds[.residentsCriticalIllness] == fen("500.00"))
+    #expect(cut.reasonCodes == [.annualCapReached])
+    #expect(cut.year.criticalIllnessBurden == fen("17000.00"))
+    #expect(cut.year.fundPaid[.residentsCriticalIllness] == fen("400000.00"))  // 399500.00 + 500.00
+    // The cap already reached: the payment is cut to 0.00, P still 14000.00 + 3000.00 = 17000.00.
+    let zero = adjudicate(claim, ref, history: ClaimHistory(year: YearAccumulators(
+        fundPaid: [.residentsCriticalIllness: fen("400000.00")], criticalIllnessBurden: fen("14000.00"))))
+    #expect(zero.amounts.funds[.residentsCriticalIllness] == 0)
+    #expect(zero.reasonCodes == [.annualCapReached])
+    #expect(zero.year.criticalIllnessBurden == fen("17000.00"))
+    #expect(zero.year.fundPaid[.residentsCriticalIllness] == fen("400000.00"))
+}
+
+/// rules.md "Precise readings", Ratio: "`UNFILED_REDUCTION` is recorded whenever the reduction
+/// applies to the claim": the claim is cross-region, unfiled and not emergency, so it is
+/// recorded even when B = 0 leaves no tier piece for the reduced ratio to cut (contrast Caps,
+/// which are recorded "only when a payment is actually cut").
+@Test func unfiledReductionRecordedWhenTheBaseIsZero() {
+    // Unfiled care at the level-3 Shanghai hospital: inscp 600.00, deductible 900.00 per
+    // admission: act_pay_dedc = min(600.00, 900.00) = 600.00, B = 600.00 − 600.00 = 0: no fund.
+    let d = adjudicate(Example.claim(inScope("600.00")), Example.reference(filings: []))
+    #expect(d.status == .approved)
+    #expect(d.amounts.actPayDedc == fen("600.00"))
+    #expect(d.amounts.funds.isEmpty)
+    #expect(d.amounts.fundPaySumamt == 0)
+    #expect(d.reasonCodes == [.unfiledReduction])
+    // Account: eligible 0 + (600.00 − 0) = 600.00, balance 1000.00: acct_pay 600.00 = payable.
+    #expect(d.amounts.acctPay == fen("600.00"))
+    #expect(d.amounts.payable == fen("600.00"))
+}

@@ -179,6 +179,12 @@ private func expectCleanRejection(_ d: Decision, _ history: ClaimHistory) {
     #expect(rejection(adjudicate(Example.claim(), none)) == .noBankAccount)
     let badLuhn = Example.reference(persons: [Example.person(card: "6222021234567891234")])
     #expect(rejection(adjudicate(Example.claim(), badLuhn)) == .noBankAccount)
+    #expect(adjudicate(Example.claim(), badLuhn).reasons.first?.detail.contains("that fails the Luhn check;") == true)
+    // Found by review: 79927398713 passes the Luhn check but has 11 digits, no card's length
+    // (docs/adjudication.md); the detail said it failed the Luhn check.
+    let short = adjudicate(Example.claim(), Example.reference(persons: [Example.person(card: "79927398713")]))
+    #expect(rejection(short) == .noBankAccount)
+    #expect(short.reasons.first?.detail.contains("has a bank account that is not 12 to 30 digits;") == true)
     let direct = adjudicate(Example.claim(mode: .direct), none)
     #expect(direct.status == .approved)
     #expect(direct.payee?.kind == .institution)
@@ -202,4 +208,60 @@ private func expectCleanRejection(_ d: Decision, _ history: ClaimHistory) {
     // Invoice mismatch and no bank account.
     let none = Example.reference(persons: [Example.person(card: "")])
     #expect(rejection(adjudicate(Example.claim(invoice: "1.00"), none)) == .invoiceTotalMismatch)
+}
+
+/// rules.md "Precise readings", Emergency: "the claim's `emergency` flag (`1`); `med_type` `13`
+/// alone is not." Emergency outpatient care (13, domain.md) with the flag 0, cross-region and
+/// unfiled, is unfiled care: reduced or `NOT_FILED` as `unfiled.action` says.
+@Test func medType13WithoutTheEmergencyFlagIsUnfiledCare() {
+    // 13 is in the employees' outpatient group: per-year deductible 1000.00, 310100 at 50%
+    // (level 3). The Shanghai hospital (3101) is cross-region for 130100 (1301); no filings.
+    func claim(emergency: Bool) -> Claim {
+        Example.claim([Example.fee(1, Code.drugA, "1", "1500.00", "1500.00")], medType: .emergency,
+                      begin: "2026-02-05", end: "2026-02-05", emergency: emergency, documents: [.invoice, .feeList])
+    }
+    // unfiled.action reduce 10: B = 1500.00 − 1000.00 = 500.00 × (50 − 10)% = 200.00.
+    let reduce = Example.reference(filings: [])
+    let reduced = adjudicate(claim(emergency: false), reduce)
+    #expect(reduced.status == .approved)
+    #expect(reduced.amounts.funds == [.employeePooled: fen("200.00")])
+    #expect(reduced.reasonCodes == [.unfiledReduction])
+    // The flag set: counts as filed, 500.00 × 50% = 250.00, no reduction.
+    let flagged = adjudicate(claim(emergency: true), reduce)
+    #expect(flagged.amounts.funds == [.employeePooled: fen("250.00")])
+    #expect(flagged.reasons.isEmpty)
+    // unfiled.action reject: NOT_FILED, unless the flag is set.
+    var policy = Example.policy
+    policy.regions["130100"]!.unfiled = .reject
+    let reject = Example.reference(filings: [], policy: policy)
+    let d = adjudicate(claim(emergency: false), reject)
+    #expect(rejection(d) == .notFiled)
+    expectCleanRejection(d, .empty)
+    #expect(adjudicate(claim(emergency: true), reject).status == .approved)
+}
+
+/// rules.md "Precise readings", Periods: "a filing covers a claim when its period holds
+/// `begndate`": a filing that ends during the stay still covers it.
+@Test func filingEndingDuringTheStayCoversTheClaim() {
+    // The stay is 2026-02-01..2026-02-10; the filing to 31 runs 2026-01-01..2026-02-05.
+    let endsMidStay = Filing(psnNo: Example.psnNo, category: .residentWorker, destAdmdvs: "31",
+                             period: Period(begin: day("2026-01-01"), end: day("2026-02-05")))
+    let claim = Example.claim([Example.fee(1, Code.drugA, "1", "1900.00", "1900.00")])
+    // Filed, reduce policy: B = 1900.00 − 900.00 = 1000.00 × 85% = 850.00, no reduction
+    // (unfiled it would be 1000.00 × 75% = 750.00).
+    let d = adjudicate(claim, Example.reference(filings: [endsMidStay]))
+    #expect(d.status == .approved)
+    #expect(d.amounts.funds == [.employeePooled: fen("850.00")])
+    #expect(d.reasons.isEmpty)
+    // Reject policy: still approved, 850.00.
+    var policy = Example.policy
+    policy.regions["130100"]!.unfiled = .reject
+    let strict = adjudicate(claim, Example.reference(filings: [endsMidStay], policy: policy))
+    #expect(strict.status == .approved)
+    #expect(strict.amounts.funds == [.employeePooled: fen("850.00")])
+    // Contrast: a filing beginning the day after begndate (2026-02-02, open end) holds enddate
+    // but not begndate, so it does not cover the claim.
+    let beginsMidStay = Filing(psnNo: Example.psnNo, category: .residentWorker, destAdmdvs: "31",
+                               period: Period(begin: day("2026-02-02"), end: nil))
+    #expect(rejection(adjudicate(claim, Example.reference(filings: [beginsMidStay], policy: policy))) == .notFiled)
 }
