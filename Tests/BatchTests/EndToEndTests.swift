@@ -130,6 +130,10 @@ import Testing
         try FileManager.default.copyItem(atPath: packageRoot + "/Samples/bad/not-well-formed.xml",
                                          toPath: ws + "/inbox/SUB-00-broken.xml")
         try "half written".write(toFile: ws + "/inbox/SUB-99.xml.part", atomically: true, encoding: .utf8)
+        // A dotfile is never a submission (data.md), even a good one: a sample under a hidden
+        // name would add its claims to the counts below.
+        try FileManager.default.copyItem(atPath: ws + "/inbox/SUB-31010400017-20260301.xml",
+                                         toPath: ws + "/inbox/.SUB-98.xml")
         let run = try medclaims(["run", "--workspace", ws])
         #expect(run.status == 0, "\(run.stderr)")
         let s = try summary(ws + "/out/runs/" + sampleRunId)
@@ -140,6 +144,7 @@ import Testing
         #expect(note.contains("\"outcome\":\"refused\""))
         #expect(note.contains("SUB-00-broken.xml:"))
         #expect(files(in: ws + "/inbox") == ["SUB-99.xml.part"])
+        #expect(FileManager.default.fileExists(atPath: ws + "/inbox/.SUB-98.xml"))
     }
 
     /// A staging file that cannot be written (the state's disk is full: here /dev/full) is our

@@ -69,6 +69,29 @@ import Testing
         #expect(try readSubmission(absent).valid.map(\.emergency) == [false, false])
     }
 
+    /// Claim faults the review found no test for: each makes its claim INVALID_DATA with the
+    /// problem named, the schema refuses it too, and the file's other claim is read.
+    @Test(arguments: [
+        ("<invoice no=\"3100126000123\"", "<invoice discount=\"0.9\" no=\"3100126000123\"", "invoice", "has an unknown attribute discount"),
+        ("<psn_name>", "<psn_name lang=\"zh\">", "psn_name", "has an unknown attribute lang"),
+        ("<documents>", "<x:note xmlns:x=\"urn:other\">hi</x:note><documents>", "note",
+         "is an element from another namespace (urn:other)"),
+        ("<mdtrt_id>ZY20260201-0007</mdtrt_id>", "<mdtrt_id>ZY20260201-0007</mdtrt_id>stray", "claim", "has text outside any field"),
+    ])
+    func claimFaultsTheReviewFound(old: String, new: String, field: String, message: String) throws {
+        let good = try String(contentsOfFile: Paths.fixture("good.xml"), encoding: .utf8)
+        let at = try #require(good.range(of: old))
+        let path = Paths.temporaryFolder() + "/fault.xml"
+        try Paths.write(good.replacingCharacters(in: at, with: new), to: path)
+        #expect(try schemaError(path) != nil)
+        let outcome = try readSubmission(path)
+        #expect(outcome.refusal == nil)
+        #expect(outcome.invalid.map(\.sourceLine) == [3])
+        #expect(outcome.invalid.first?.problems.map(\.field) == [field])
+        #expect(outcome.invalid.first?.problems.first?.message == message)
+        #expect(outcome.valid.count == 1)
+    }
+
     /// What the schema cannot say, the reader adds: the check digit.
     @Test func checkDigitIsBeyondTheSchema() throws {
         #expect(try schemaError(Paths.bad("bad-certno.xml")) == nil)
