@@ -38,6 +38,62 @@ struct CSVSubmissionReader {
         var hasClaimValues = false
     }
 
+    /// Short rows held until they add up to a row. A line break in an unquoted field (a name
+    /// typed with one, in an export that does not quote) cuts its row into short rows whose
+    /// field counts add up to the header's plus one per break, the broken field's parts at
+    /// the end of one piece and the start of the next. Put together, the row is read whole,
+    /// by its own key, wherever its key columns are; pieces that never add up to a row are
+    /// short rows, each by its own key. Copied, as the reader reuses its buffer: pieces are
+    /// rare, so the copies cost nothing that matters.
+    private struct HeldPieces {
+        private(set) var pieces: [(line: Int, fields: [[UInt8]])] = []
+
+        var isEmpty: Bool { pieces.isEmpty }
+
+        /// The fields the pieces make joined: each break joins two fields into one.
+        private(set) var joinedCount = 0
+
+        mutating func append(_ fields: CSVFields, line: Int) {
+            pieces.append((line, (0..<fields.count).map { Array(fields[$0]) }))
+            joinedCount += fields.count - (pieces.count > 1 ? 1 : 0)
+        }
+
+        mutating func removeAll() {
+            pieces.removeAll()
+            joinedCount = 0
+        }
+
+        /// The row the pieces were: each piece's last field and the next piece's first are
+        /// the parts of one field, with the line break between them.
+        func joined() -> [[UInt8]] {
+            var fields: [[UInt8]] = []
+            for (index, piece) in pieces.enumerated() {
+                var rest = piece.fields[...]
+                if index > 0, let first = rest.popFirst() { fields[fields.count - 1] += [0x0A] + first }
+                fields += rest
+            }
+            return fields
+        }
+
+        /// `fields` laid out as a record's, for the code that reads records.
+        static func withFields<R>(_ fields: [[UInt8]], _ body: (CSVFields) throws -> R) rethrows -> R {
+            let bytes = fields.flatMap { $0 }
+            var ends: [Int] = []
+            var end = 0
+            for field in fields {
+                end += field.count
+                ends.append(end)
+            }
+            return try bytes.withUnsafeBufferPointer { b in
+                try ends.withUnsafeBufferPointer { e in
+                    // A row has at least one field, so one end; its bytes may all be empty,
+                    // and an empty array may lend no address: none is read through it then.
+                    try body(CSVFields(bytes: b.baseAddress ?? UnsafePointer(bitPattern: 1)!, ends: e.baseAddress!, count: fields.count))
+                }
+            }
+        }
+    }
+
     /// Bytes of the open claim kept from one of its rows: its key (`fixmedins_code`,
     /// `mdtrt_id` of its first row) and its claim columns (from the row they were taken
     /// from). Every further row is compared with them as bytes, so that the 20 rows of a
@@ -130,11 +186,8 @@ struct CSVSubmissionReader {
         var openClaimColumns = KeptBytes()
         var checker = FeeLineChecker(format: .csv)
         let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
-        // A line break in an unquoted field cuts its row into short rows whose field counts
-        // add up to the header's plus one per break. While the pieces read so far are short of
-        // a row, this is how many fields they make joined: the next short row that still fits
-        // is the same row, whatever its first fields hold, and so of the open claim.
-        var brokenRowFields: Int?
+        // Short rows held until they add up to a row (see `HeldPieces`).
+        var held = HeldPieces()
 
         func finish(_ claim: OpenClaim) throws {
             let ordinal = summary.claims
@@ -148,61 +201,82 @@ struct CSVSubmissionReader {
             }
         }
 
+        /// One row, by its key, into its claim. `brokenOver`: the lines of the pieces a row
+        /// was put together from.
+        func take(_ fields: CSVFields, line: Int, brokenOver: [Int]? = nil) throws {
+            // A row of too few fields has empty values where it ends.
+            func value(_ index: Int?) -> UnsafeBufferPointer<UInt8> {
+                guard let index, index < fields.count else { return empty }
+                return fields[index]
+            }
+            // A short row that ends before a key column has no key to go by: it is a row of the
+            // open claim (and makes it INVALID_DATA).
+            let keyless = columns[.fixmedinsCode]! >= fields.count || columns[.mdtrtId]! >= fields.count
+            // Blanks around a value are not part of it, in the key as in the other columns.
+            let fixmedinsCode = trimmingBlanks(value(columns[.fixmedinsCode]))
+            let mdtrtId = trimmingBlanks(value(columns[.mdtrtId]))
+            // Rows of the open claim have its key byte for byte; anything else is
+            // compared as Strings (as equal Strings may differ in bytes).
+            // (No `if let` here: it would copy the open claim, row after row.)
+            if open != nil, !keyless, !(openKey.equals(0, fixmedinsCode) && openKey.equals(1, mdtrtId)),
+               open!.fixmedinsCode != String(decoding: fixmedinsCode, as: UTF8.self)
+                || open!.mdtrtId != String(decoding: mdtrtId, as: UTF8.self) {
+                try finish(open.take()!)
+            }
+            if open == nil {
+                let code = String(decoding: fixmedinsCode, as: UTF8.self), id = String(decoding: mdtrtId, as: UTF8.self)
+                // A claim without a whole key is INVALID_DATA (a field missing), and is not
+                // looked for again: two such claims apart are two claims, not one split.
+                if !code.isEmpty && !id.isEmpty {
+                    var hasher = Hasher()
+                    hasher.combine(code)
+                    hasher.combine(id)
+                    let key = hasher.finalize()
+                    if let firstLine = startLineOfKey[key] {
+                        throw FileRefusal(
+                            file: displayName, line: line,
+                            expected: "the rows of claim \(code)/\(id) together (it starts on line \(firstLine))",
+                            found: "a claim's rows split apart: another row of it on line \(line), after other claims")
+                    }
+                    startLineOfKey[key] = line
+                }
+                open = OpenClaim(fixmedinsCode: code, mdtrtId: id, raw: RawClaim(line: line))
+                openKey.keep([fixmedinsCode, mdtrtId])
+                openClaimColumns.removeAll()
+                checker.startClaim()
+            }
+            add(fields, line: line, brokenOver: brokenOver, columns: columns, to: &open!,
+                claimColumns: &openClaimColumns, checker: &checker)
+        }
+        /// Held pieces that did not add up to a row: each is a short row of its own.
+        func release() throws {
+            for piece in held.pieces { try HeldPieces.withFields(piece.fields) { try take($0, line: piece.line) } }
+            held.removeAll()
+        }
+
         while let row = try next() {
             if isBlank(row) { continue }
             summary.lines += 1
             try row.withFields { fields in
-                // A row of too few fields has empty values where it ends.
-                func value(_ index: Int?) -> UnsafeBufferPointer<UInt8> {
-                    guard let index, index < fields.count else { return empty }
-                    return fields[index]
-                }
-                // A piece of a broken row, or a short row that ends before the key's columns,
-                // has no key to go by: it is a row of the open claim (and makes it INVALID_DATA).
-                var ofOpenClaim = false
-                if let soFar = brokenRowFields, fields.count < columns.width, soFar + fields.count - 1 <= columns.width {
-                    ofOpenClaim = true
-                    brokenRowFields = soFar + fields.count - 1 < columns.width ? soFar + fields.count - 1 : nil
-                } else {
-                    brokenRowFields = fields.count < columns.width ? fields.count : nil
-                    ofOpenClaim = columns[.fixmedinsCode]! >= fields.count || columns[.mdtrtId]! >= fields.count
-                }
-                // Blanks around a value are not part of it, in the key as in the other columns.
-                let fixmedinsCode = trimmingBlanks(value(columns[.fixmedinsCode]))
-                let mdtrtId = trimmingBlanks(value(columns[.mdtrtId]))
-                // Rows of the open claim have its key byte for byte; anything else is
-                // compared as Strings (as equal Strings may differ in bytes).
-                // (No `if let` here: it would copy the open claim, row after row.)
-                if open != nil, !ofOpenClaim, !(openKey.equals(0, fixmedinsCode) && openKey.equals(1, mdtrtId)),
-                   open!.fixmedinsCode != String(decoding: fixmedinsCode, as: UTF8.self)
-                    || open!.mdtrtId != String(decoding: mdtrtId, as: UTF8.self) {
-                    try finish(open.take()!)
-                }
-                if open == nil {
-                    let code = String(decoding: fixmedinsCode, as: UTF8.self), id = String(decoding: mdtrtId, as: UTF8.self)
-                    // A claim without a whole key is INVALID_DATA (a field missing), and is not
-                    // looked for again: two such claims apart are two claims, not one split.
-                    if !code.isEmpty && !id.isEmpty {
-                        var hasher = Hasher()
-                        hasher.combine(code)
-                        hasher.combine(id)
-                        let key = hasher.finalize()
-                        if let firstLine = startLineOfKey[key] {
-                            throw FileRefusal(
-                                file: displayName, line: row.line,
-                                expected: "the rows of claim \(code)/\(id) together (it starts on line \(firstLine))",
-                                found: "a claim's rows split apart: another row of it on line \(row.line), after other claims")
-                        }
-                        startLineOfKey[key] = row.line
+                // A short row is held (a first piece), or added to the pieces held when it
+                // still fits. A one-field row with nothing held is the end of the row before,
+                // cut in its last field (or a row of its own): it goes by the rule for rows
+                // without a key.
+                if fields.count < columns.width, !(held.isEmpty && fields.count == 1) {
+                    if !held.isEmpty && held.joinedCount + fields.count - 1 > columns.width { try release() }
+                    held.append(fields, line: row.line)
+                    if held.joinedCount == columns.width {
+                        let lines = held.pieces.map(\.line)
+                        try HeldPieces.withFields(held.joined()) { try take($0, line: lines[0], brokenOver: lines) }
+                        held.removeAll()
                     }
-                    open = OpenClaim(fixmedinsCode: code, mdtrtId: id, raw: RawClaim(line: row.line))
-                    openKey.keep([fixmedinsCode, mdtrtId])
-                    openClaimColumns.removeAll()
-                    checker.startClaim()
+                    return
                 }
-                add(row, fields, columns: columns, to: &open!, claimColumns: &openClaimColumns, checker: &checker)
+                try release()
+                try take(fields, line: row.line)
             }
         }
+        try release()
         if let current = open.take() { try finish(current) }
         summary.mode = commonMode.value
         summary.submitted = commonSubmitted.value
@@ -249,21 +323,30 @@ struct CSVSubmissionReader {
         }
     }
 
-    private func add(_ row: CSVRecord, _ fields: CSVFields, columns: Columns, to claim: inout OpenClaim,
+    private func add(_ fields: CSVFields, line: Int, brokenOver: [Int]?, columns: Columns, to claim: inout OpenClaim,
                      claimColumns: inout KeptBytes, checker: inout FeeLineChecker) {
         guard fields.count == columns.width else {
-            // Its values cannot be trusted to sit under the right columns.
+            // Its values cannot be trusted to sit under the right columns, its amount included:
+            // the claim's lines cannot be summed.
             claim.raw.problems.append(FieldProblem(
-                field: "row", value: "", line: row.line,
+                field: "row", value: "", line: line,
                 message: "has \(fields.count) fields where the header has \(columns.width) (an unquoted comma or line break?)"))
+            claim.raw.fees.add(amount: nil)
             return
+        }
+        if let brokenOver {
+            // Read as the row it was, but not RFC 4180: the hospital's export is broken.
+            claim.raw.problems.append(FieldProblem(
+                field: "row", value: "", line: line,
+                message: "is one row broken over lines \(brokenOver.map(String.init).joined(separator: ", ")) "
+                    + "(a line break in an unquoted field?)"))
         }
         if !claim.hasClaimValues {
             claim.hasClaimValues = true
             var kept: [UnsafeBufferPointer<UInt8>] = []
             for field in ClaimField.allCases {
                 let index = columns[field]
-                if let index { claim.raw[field] = RawValue(text: String(decoding: fields[index], as: UTF8.self), line: row.line) }
+                if let index { claim.raw[field] = RawValue(text: String(decoding: fields[index], as: UTF8.self), line: line) }
                 kept.append(index.map { fields[$0] } ?? UnsafeBufferPointer(start: nil, count: 0))
             }
             claimColumns.keep(kept)
@@ -281,7 +364,7 @@ struct CSVSubmissionReader {
                     // Both values are shown as logs may show them: an identity number masked.
                     let earlier = field == .certno ? ResidentID.masked(first.text) : first.text
                     claim.raw.problems.append(FieldProblem(
-                        field: field.name, value: value, line: row.line,
+                        field: field.name, value: value, line: line,
                         message: "differs from '\(earlier)' on line \(first.line) (a claim's rows must agree)"))
                 }
             }
@@ -290,6 +373,6 @@ struct CSVSubmissionReader {
         for field in FeeField.allCases {
             if let index = columns[field] { values[field] = fields[index] }
         }
-        checker.check(values, line: row.line, into: &claim.raw.fees)
+        checker.check(values, line: line, into: &claim.raw.fees)
     }
 }

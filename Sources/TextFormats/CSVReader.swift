@@ -137,6 +137,14 @@ public struct CSVFields {
     /// The number of fields.
     public let count: Int
 
+    /// Fields laid out as a record's: field `i` ends at `ends[i]` in `bytes`. For a record put
+    /// together by the reader's caller (the pieces of a row cut by line breaks).
+    public init(bytes: UnsafePointer<UInt8>, ends: UnsafePointer<Int>, count: Int) {
+        self.bytes = bytes
+        self.ends = ends
+        self.count = count
+    }
+
     /// Field `index`'s bytes. Traps when `index` is not below `count`.
     @inline(__always)
     public subscript(index: Int) -> UnsafeBufferPointer<UInt8> {

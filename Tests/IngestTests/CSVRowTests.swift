@@ -25,19 +25,19 @@ import Testing
     }
 
     /// An unquoted line break in `fee_name` cuts the claim's first row in two: the piece after
-    /// the break starts with "钙片", not with a key. It is the same row, of the same claim.
+    /// the break starts with "钙片", not with a key. Put together, the pieces are the row,
+    /// read whole, and its claim is INVALID_DATA for the break alone.
     @Test func aRowBrokenByALineBreakInTheMiddleOfAClaimStaysInIt() throws {
         let broken = Self.row("ZY-1", sn: 1, name: "阿托伐他汀\n钙片")
         let outcome = try read(broken + Self.row("ZY-1", sn: 2) + Self.row("ZY-2", sn: 1, invoice: "10.00"))
         #expect(outcome.refusal == nil)
         #expect(outcome.claims.count == 2)
-        let problems = outcome.problems(0)
         // Line 2 has 21 fields (the break is in field 21 of 25), line 3 the other 5.
-        #expect(problems.map(\.line) == [2, 3])
-        #expect(problems.first?.message == "has 21 fields where the header has 25 (an unquoted comma or line break?)")
-        #expect(problems.last?.message == "has 5 fields where the header has 25 (an unquoted comma or line break?)")
-        // The claim's second row is on line 4 and still its own, and the next claim is good.
+        #expect(outcome.problems(0).map(\.line) == [2])
+        #expect(outcome.problems(0).first?.message == "is one row broken over lines 2, 3 (a line break in an unquoted field?)")
+        // Both of its lines were read: with the invoice's 20.00 missing, it claims their sum.
         #expect(outcome.invalid.first?.mdtrtId == "ZY-1")
+        #expect(outcome.invalid.first?.psnNo == "13010000000000123456")
         #expect(outcome.valid.map(\.mdtrtId) == ["ZY-2"])
         #expect(outcome.valid.first?.sourceLine == 5)
     }
@@ -50,20 +50,71 @@ import Testing
         #expect(outcome.refusal == nil)
         #expect(outcome.claims.count == 2)
         #expect(outcome.summary?.claims == 2)
-        #expect(outcome.problems(0).map(\.line) == [3, 4])
+        #expect(outcome.problems(0).map(\.line) == [3])
         #expect(outcome.valid.map(\.mdtrtId) == ["ZY-2"])
     }
 
-    /// Two breaks in one row make three pieces, the pieces' fields adding up to the header's
+    /// Two breaks in one row make three pieces (21, 1 and 5 fields), adding up to the header's
     /// plus two; a full row after them is a row again, not a piece.
     @Test func aRowBrokenTwiceIsOneRow() throws {
         let broken = Self.row("ZY-1", sn: 1, name: "阿托\n伐他汀\n钙片")
         let outcome = try read(broken + Self.row("ZY-2", sn: 1, invoice: "10.00"))
         #expect(outcome.claims.count == 2)
-        #expect(outcome.problems(0).filter { $0.field == "row" }.map(\.line) == [2, 3, 4])
-        // No row of the claim has the header's width: none of its values can be trusted.
-        #expect(outcome.problems(0).contains { $0.field == "psn_no" && $0.message == "is missing" })
+        #expect(outcome.problems(0).map(\.message) == ["is one row broken over lines 2, 3, 4 (a line break in an unquoted field?)"])
         #expect(outcome.valid.map(\.sourceLine) == [5])
+    }
+
+    /// Found by review: with the key columns last, the first piece of a broken row has no key;
+    /// it was put in the claim before, and the claim it began was lost. Put together, the row
+    /// goes by its own key: here the first row of a one-row claim, and the first row of the
+    /// file.
+    @Test func aBrokenRowGoesByItsKeyWhereverTheKeyColumnsAre() throws {
+        let columns = Self.header.dropLast().split(separator: ",").map(String.init)
+        let order = Array(2..<columns.count) + [0, 1]  // fixmedins_code and mdtrt_id last
+        func reordered(_ row: String) -> String {
+            let fields = row.dropLast().split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            return order.map { fields[$0] }.joined(separator: ",") + "\n"
+        }
+        let header = order.map { columns[$0] }.joined(separator: ",") + "\n"
+        let rows = [Self.row("ZY-1", sn: 1, invoice: "10.00", name: "阿托伐他汀\n钙片"),
+                    Self.row("ZY-2", sn: 1, invoice: "10.00"),
+                    Self.row("ZY-3", sn: 1, invoice: "10.00", name: "阿托伐他汀\n钙片"),
+                    Self.row("ZY-4", sn: 1, invoice: "10.00")]
+        let path = Paths.temporaryFolder() + "/keys-last.csv"
+        try Paths.write(header + rows.map(reordered).joined(), to: path)
+        let outcome = try readSubmission(path)
+        #expect(outcome.refusal == nil)
+        #expect(outcome.invalid.map(\.mdtrtId) == ["ZY-1", "ZY-3"])
+        #expect(outcome.invalid.map { $0.problems.map(\.line) } == [[2], [5]])
+        #expect(outcome.valid.map(\.mdtrtId) == ["ZY-2", "ZY-4"])
+    }
+
+    /// Found by review: two short rows that do not add up to a row were merged into the first
+    /// one's claim, and the second claim was lost. Each goes by its own key.
+    @Test func shortRowsThatAreNoRowTogetherGoByTheirOwnKeys() throws {
+        func cut(_ row: String) -> String { row.split(separator: ",").prefix(6).joined(separator: ",") + "\n" }
+        let outcome = try read(Self.row("ZY-1", sn: 1) + cut(Self.row("ZY-1", sn: 2)) + cut(Self.row("ZY-2", sn: 1))
+                               + Self.row("ZY-3", sn: 1, invoice: "10.00"))
+        #expect(outcome.claims.count == 3)
+        #expect(outcome.invalid.map(\.mdtrtId) == ["ZY-1", nil])
+        #expect(outcome.invalid.map { $0.problems.filter { $0.field == "row" }.map(\.line) } == [[3], [4]])
+        #expect(outcome.invalid.last?.problems.first?.message == "has 6 fields where the header has 25 (an unquoted comma or line break?)")
+        #expect(outcome.valid.map(\.mdtrtId) == ["ZY-3"])
+    }
+
+    /// Found by review: a break in the last column leaves the whole row and a piece of one
+    /// field. That piece belongs to the row before (it has no key), and must not be held to
+    /// swallow the next claim's pieces.
+    @Test func aBreakInTheLastColumnLeavesOneFieldForTheRowBefore() throws {
+        let lastBroken = Self.row("ZY-1", sn: 1, invoice: "10.00").dropLast(6) + "10.\n00\n"  // amount "10." / "00"
+        let nextBroken = Self.row("ZY-2", sn: 1, invoice: "10.00", name: "阿托伐他汀\n钙片")
+        let outcome = try read(String(lastBroken) + nextBroken + Self.row("ZY-3", sn: 1, invoice: "10.00"))
+        #expect(outcome.claims.count == 3)
+        #expect(outcome.invalid.map(\.mdtrtId) == ["ZY-1", "ZY-2"])
+        // The piece on line 3, and the amount "10." left on line 2.
+        #expect(outcome.invalid.first?.problems.map { "\($0.line) \($0.field)" } == ["3 row", "2 amount"])
+        #expect(outcome.invalid.last?.problems.map(\.line) == [4])
+        #expect(outcome.valid.map(\.mdtrtId) == ["ZY-3"])
     }
 
     /// A row with an extra field, first of its claim, keeps its key where it is: it starts its
@@ -115,6 +166,11 @@ import Testing
         let some = try read(Self.row("ZY-1", sn: 1, invoice: "") + unreadable)
         #expect(some.invalid.count == 1)
         #expect(some.invalid.first?.claimedAmount == nil)
+        // Found by review: a row of the wrong width has no amount that can be read either.
+        let short = Self.row("ZY-1", sn: 2, invoice: "").split(separator: ",").prefix(24).joined(separator: ",") + "\n"
+        let cut = try read(Self.row("ZY-1", sn: 1, invoice: "") + short)
+        #expect(cut.invalid.first?.problems.map(\.field) == ["row", "invoice_amount"])
+        #expect(cut.invalid.first?.claimedAmount == nil)
         // Every line read, the invoice amount missing: the lines' sum, 10.00 + 10.00.
         let all = try read(Self.row("ZY-1", sn: 1, invoice: "") + Self.row("ZY-1", sn: 2, invoice: ""))
         #expect(all.invalid.first?.problems.map(\.field) == ["invoice_amount"])
