@@ -47,21 +47,35 @@ struct CSVSubmissionReader {
     /// rare, so the copies cost nothing that matters.
     private struct HeldPieces {
         private(set) var pieces: [(line: Int, fields: [[UInt8]])] = []
+        /// Whether a one-field piece can be the start of a row (see `oneFieldRowStartsARow`).
+        let oneFieldPieceStartsARow: Bool
+
+        init(oneFieldPieceStartsARow: Bool) { self.oneFieldPieceStartsARow = oneFieldPieceStartsARow }
+
+        /// At most this many pieces are held: a file of one-field rows after a short row
+        /// would otherwise be held whole. A row broken more often is read as short rows.
+        static let limit = 64
 
         var isEmpty: Bool { pieces.isEmpty }
 
         /// The fields the pieces make joined: each break joins two fields into one.
-        private(set) var joinedCount = 0
+        var joinedCount: Int { pieces.reduce(0) { $0 + $1.fields.count } - max(pieces.count - 1, 0) }
+
+        /// Whether a row of `count` fields can be the next piece of a row of `width`: the
+        /// joined fields still fit, and a row of the full width follows only a start of one
+        /// field (a break in the first column cuts a row into 1 and `width` fields).
+        func canContinue(with count: Int, width: Int) -> Bool {
+            let joined = joinedCount
+            return joined + count - 1 <= width && (count < width || (joined == 1 && oneFieldPieceStartsARow))
+        }
 
         mutating func append(_ fields: CSVFields, line: Int) {
             pieces.append((line, (0..<fields.count).map { Array(fields[$0]) }))
-            joinedCount += fields.count - (pieces.count > 1 ? 1 : 0)
         }
 
-        mutating func removeAll() {
-            pieces.removeAll()
-            joinedCount = 0
-        }
+        mutating func removeFirst() -> (line: Int, fields: [[UInt8]]) { pieces.removeFirst() }
+
+        mutating func removeAll() { pieces.removeAll() }
 
         /// The row the pieces were: each piece's last field and the next piece's first are
         /// the parts of one field, with the line break between them.
@@ -186,8 +200,6 @@ struct CSVSubmissionReader {
         var openClaimColumns = KeptBytes()
         var checker = FeeLineChecker(format: .csv)
         let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
-        // Short rows held until they add up to a row (see `HeldPieces`).
-        var held = HeldPieces()
 
         func finish(_ claim: OpenClaim) throws {
             let ordinal = summary.claims
@@ -248,35 +260,43 @@ struct CSVSubmissionReader {
             add(fields, line: line, brokenOver: brokenOver, columns: columns, to: &open!,
                 claimColumns: &openClaimColumns, checker: &checker)
         }
-        /// Held pieces that did not add up to a row: each is a short row of its own.
-        func release() throws {
-            for piece in held.pieces { try HeldPieces.withFields(piece.fields) { try take($0, line: piece.line) } }
-            held.removeAll()
+        // A one-field row with nothing held is a piece of a row cut in its first or its last
+        // column: the start of the next row when the first column holds free text (a name,
+        // the documents) and the last does not; otherwise the end of the row before, which
+        // goes by the rule for rows without a key (a row of the open claim).
+        let freeText = [columns[.psnName], columns[.documents], columns[.name]]
+        let oneFieldRowStartsARow = freeText.contains(0) && !freeText.contains(columns.width - 1)
+        // Short rows held until they add up to a row (see `HeldPieces`).
+        var held = HeldPieces(oneFieldPieceStartsARow: oneFieldRowStartsARow)
+        /// The oldest piece held, which can no longer be the start of a row: a short row of
+        /// its own.
+        func releaseFirst() throws {
+            let piece = held.removeFirst()
+            try HeldPieces.withFields(piece.fields) { try take($0, line: piece.line) }
         }
 
         while let row = try next() {
             if isBlank(row) { continue }
             summary.lines += 1
             try row.withFields { fields in
-                // A short row is held (a first piece), or added to the pieces held when it
-                // still fits. A one-field row with nothing held is the end of the row before,
-                // cut in its last field (or a row of its own): it goes by the rule for rows
-                // without a key.
-                if fields.count < columns.width, !(held.isEmpty && fields.count == 1) {
-                    if !held.isEmpty && held.joinedCount + fields.count - 1 > columns.width { try release() }
-                    held.append(fields, line: row.line)
-                    if held.joinedCount == columns.width {
-                        let lines = held.pieces.map(\.line)
-                        try HeldPieces.withFields(held.joined()) { try take($0, line: lines[0], brokenOver: lines) }
-                        held.removeAll()
-                    }
+                // Pieces that cannot begin a row with this one are short rows, oldest first.
+                while !held.isEmpty && !held.canContinue(with: fields.count, width: columns.width) { try releaseFirst() }
+                let startsPieces = fields.count < columns.width && (fields.count > 1 || oneFieldRowStartsARow)
+                guard !held.isEmpty || startsPieces else {
+                    try take(fields, line: row.line)
                     return
                 }
-                try release()
-                try take(fields, line: row.line)
+                held.append(fields, line: row.line)
+                if held.joinedCount == columns.width {
+                    let lines = held.pieces.map(\.line)
+                    try HeldPieces.withFields(held.joined()) { try take($0, line: lines[0], brokenOver: lines) }
+                    held.removeAll()
+                } else if held.pieces.count > HeldPieces.limit {
+                    try releaseFirst()
+                }
             }
         }
-        try release()
+        while !held.isEmpty { try releaseFirst() }
         if let current = open.take() { try finish(current) }
         summary.mode = commonMode.value
         summary.submitted = commonSubmitted.value

@@ -141,6 +141,57 @@ import Testing
         #expect(split.refusal?.line == 4)
     }
 
+    /// Found by review: a cut row held, then a row broken in `psn_name` (pieces of 4 and 22
+    /// fields): the three did not fit together, all were let go, and the 22-field piece went
+    /// by its own first cells: a claim nobody sent, then "split apart". Pieces are let go
+    /// oldest first, only until the new one fits.
+    @Test func aCutRowBeforeABrokenRowLeavesTheBrokenRowWhole() throws {
+        let cut = Self.row("ZY-1", sn: 2).split(separator: ",").prefix(10).joined(separator: ",") + "\n"
+        let broken = Self.row("ZY-2", sn: 1).replacingOccurrences(of: ",张伟,", with: ",张\n伟,")
+        let outcome = try read(Self.row("ZY-1", sn: 1) + cut + broken + Self.row("ZY-2", sn: 2) + Self.row("ZY-3", sn: 1, invoice: "10.00"))
+        #expect(outcome.refusal == nil)
+        #expect(outcome.invalid.map(\.mdtrtId) == ["ZY-1", "ZY-2"])
+        // ZY-2's name, put together, keeps the break, and its next row (line 6) disagrees.
+        #expect(outcome.invalid.map { $0.problems.map(\.line) } == [[3], [4, 6]])
+        #expect(outcome.invalid.last?.problems.first?.message == "is one row broken over lines 4, 5 (a line break in an unquoted field?)")
+        #expect(outcome.invalid.last?.problems.last?.field == "psn_name")
+        #expect(outcome.valid.map(\.mdtrtId) == ["ZY-3"])
+    }
+
+    /// Found by review: with `psn_name` first, a break in it cuts the row into 1 and 25
+    /// fields; the one-field piece went to the claim before, and the broken row's claim was
+    /// read with half a name and no fault. When the first column holds free text and the
+    /// last does not, a one-field piece is the start of the next row.
+    @Test func aBreakInAFirstColumnOfFreeTextStartsTheNextRow() throws {
+        let columns = Self.header.dropLast().split(separator: ",").map(String.init)
+        let order = [3] + (0..<columns.count).filter { $0 != 3 }  // psn_name first
+        func reordered(_ row: String) -> String {
+            let fields = row.dropLast().split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            return order.map { fields[$0] }.joined(separator: ",") + "\n"
+        }
+        let header = order.map { columns[$0] }.joined(separator: ",") + "\n"
+        let broken = reordered(Self.row("ZY-2", sn: 1, invoice: "10.00")).replacingOccurrences(of: "张伟,", with: "张\n伟,")
+        let path = Paths.temporaryFolder() + "/name-first.csv"
+        try Paths.write(header + reordered(Self.row("ZY-1", sn: 1, invoice: "10.00")) + broken
+                        + reordered(Self.row("ZY-3", sn: 1, invoice: "10.00")), to: path)
+        let outcome = try readSubmission(path)
+        #expect(outcome.valid.map(\.mdtrtId) == ["ZY-1", "ZY-3"])
+        #expect(outcome.invalid.map(\.mdtrtId) == ["ZY-2"])
+        #expect(outcome.invalid.first?.problems.map(\.message) == ["is one row broken over lines 3, 4 (a line break in an unquoted field?)"])
+    }
+
+    /// Found by review: after a short row, one-field rows were held without end (a file of
+    /// them, whole). At most `HeldPieces.limit` pieces are held; the rest go as short rows
+    /// of the open claim, every one reported.
+    @Test func oneFieldRowsAfterAShortRowAreNotHeldWithoutEnd() throws {
+        let cut = Self.row("ZY-1", sn: 2).split(separator: ",").prefix(24).joined(separator: ",") + "\n"
+        let lines = String(repeating: "x\n", count: 100)
+        let outcome = try read(Self.row("ZY-1", sn: 1) + cut + lines + Self.row("ZY-2", sn: 1, invoice: "10.00"))
+        #expect(outcome.claims.count == 2)
+        #expect(outcome.invalid.first?.problems.filter { $0.field == "row" }.map(\.line) == Array(3...103))
+        #expect(outcome.valid.map(\.mdtrtId) == ["ZY-2"])
+    }
+
     /// Blanks around a key are not part of it, as for every other column.
     @Test func aKeyWithBlanksAroundItIsTheSameKey() throws {
         let padded = Self.row("ZY-1", sn: 2).replacingOccurrences(of: ",ZY-1,", with: ",ZY-1 ,")
