@@ -268,28 +268,129 @@ struct CSVSubmissionReader {
         let oneFieldRowStartsARow = freeText.contains(0) && !freeText.contains(columns.width - 1)
         // Short rows held until they add up to a row (see `HeldPieces`).
         var held = HeldPieces(oneFieldPieceStartsARow: oneFieldRowStartsARow)
-        /// The oldest piece held, which can no longer be the start of a row: a short row of
-        /// its own.
+        // Rows of the wrong width that could not be put together ("strays"): whose claim they
+        // are is decided when the next row of the right width is in view. Their cells may sit
+        // under the wrong columns, the key's included, unless the key columns come first.
+        var strays: [(line: Int, fields: [[UInt8]])] = []
+        let keyColumnsFirst = Set([columns[.fixmedinsCode]!, columns[.mdtrtId]!]) == [0, 1]
+        /// A row's key, trimmed, when it has both parts.
+        func key(of fields: CSVFields) -> (code: UnsafeBufferPointer<UInt8>, id: UnsafeBufferPointer<UInt8>)? {
+            let (c, m) = (columns[.fixmedinsCode]!, columns[.mdtrtId]!)
+            guard c < fields.count, m < fields.count else { return nil }
+            let (code, id) = (trimmingBlanks(fields[c]), trimmingBlanks(fields[m]))
+            return code.isEmpty || id.isEmpty ? nil : (code, id)
+        }
+        func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+            a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+        }
+        /// How many claim columns of a stray hold, where they are, what the open claim's hold.
+        func agreementWithOpen(_ fields: CSVFields) -> Int {
+            guard open != nil, !openClaimColumns.isEmpty else { return -1 }
+            return ClaimField.allCases.filter {
+                guard let i = columns[$0], i < fields.count, !trimmingBlanks(fields[i]).isEmpty else { return false }
+                return openClaimColumns.equals($0.rawValue, fields[i])
+            }.count
+        }
+        /// The same against the next row.
+        func agreement(_ fields: CSVFields, with next: CSVFields?) -> Int {
+            guard let next else { return -1 }
+            return ClaimField.allCases.filter {
+                guard let i = columns[$0], i < fields.count, !trimmingBlanks(fields[i]).isEmpty else { return false }
+                return same(fields[i], next[i])
+            }.count
+        }
+        /// Decides the strays' claims, in file order, with `next` (a row of the right width)
+        /// in view, or nil at the end. Each goes to the open claim, to its own claim (by its
+        /// key), or to `next`'s claim: those are returned, to be added once `next` is taken.
+        func settleStrays(before next: CSVFields?) throws -> [(line: Int, fields: [[UInt8]])] {
+            var toNext: [(line: Int, fields: [[UInt8]])] = []
+            for stray in strays {
+                // Rows are contiguous: after one row of the next claim, the rest are its too.
+                if !toNext.isEmpty {
+                    toNext.append(stray)
+                    continue
+                }
+                try HeldPieces.withFields(stray.fields) { fields in
+                    let own = key(of: fields)
+                    let nextKey = next.flatMap { key(of: $0) }
+                    let openHasKey = { (k: (code: UnsafeBufferPointer<UInt8>, id: UnsafeBufferPointer<UInt8>)?) in
+                        open != nil && k != nil && openKey.equals(0, k!.code) && openKey.equals(1, k!.id)
+                    }
+                    func toOpen() {
+                        add(fields, line: stray.line, brokenOver: nil, columns: columns, to: &open!,
+                            claimColumns: &openClaimColumns, checker: &checker)
+                    }
+                    if openHasKey(own) { return toOpen() }
+                    // With the key columns first, a row's key is where it was put: it goes by
+                    // it (a row of another claim inside this one still splits it apart).
+                    if keyColumnsFirst, own != nil { return try take(fields, line: stray.line) }
+                    // Between two rows of the open claim, it is the open claim's.
+                    if openHasKey(nextKey) { return toOpen() }
+                    if let own, let nextKey, same(own.code, nextKey.code) && same(own.id, nextKey.id) {
+                        toNext.append(stray)
+                        return
+                    }
+                    // Its cells decide: the claim whose columns more of them hold, where they
+                    // are (the cells before the damage are in place).
+                    let (withOpen, withNext) = (agreementWithOpen(fields), agreement(fields, with: next))
+                    if withNext > withOpen && withNext > 0 {
+                        toNext.append(stray)
+                    } else if withOpen > withNext && withOpen > 0 {
+                        toOpen()
+                    } else if own != nil || (open == nil && next == nil) {
+                        try take(fields, line: stray.line)
+                    } else if open != nil {
+                        toOpen()
+                    } else {
+                        toNext.append(stray)
+                    }
+                }
+            }
+            strays.removeAll()
+            return toNext
+        }
+        /// A row of the right width (or a row put together), after the strays before it.
+        func takeWhole(_ fields: CSVFields, line: Int, brokenOver: [Int]? = nil) throws {
+            let toNext = try settleStrays(before: fields)
+            try take(fields, line: line, brokenOver: brokenOver)
+            for stray in toNext {
+                HeldPieces.withFields(stray.fields) { fields in
+                    add(fields, line: stray.line, brokenOver: nil, columns: columns, to: &open!,
+                        claimColumns: &openClaimColumns, checker: &checker)
+                }
+            }
+        }
+        /// A row that is not a row of the right width: a stray. At most `HeldPieces.limit`
+        /// wait; beyond, they are settled with nothing in view.
+        func stray(_ fields: CSVFields, line: Int) throws {
+            strays.append((line, (0..<fields.count).map { Array(fields[$0]) }))
+            if strays.count > HeldPieces.limit { _ = try settleStrays(before: nil) }
+        }
+        /// The oldest piece held, which can no longer be the start of a row: a stray.
         func releaseFirst() throws {
             let piece = held.removeFirst()
-            try HeldPieces.withFields(piece.fields) { try take($0, line: piece.line) }
+            try HeldPieces.withFields(piece.fields) { try stray($0, line: piece.line) }
         }
 
         while let row = try next() {
             if isBlank(row) { continue }
             summary.lines += 1
             try row.withFields { fields in
-                // Pieces that cannot begin a row with this one are short rows, oldest first.
+                // Pieces that cannot begin a row with this one are strays, oldest first.
                 while !held.isEmpty && !held.canContinue(with: fields.count, width: columns.width) { try releaseFirst() }
                 let startsPieces = fields.count < columns.width && (fields.count > 1 || oneFieldRowStartsARow)
                 guard !held.isEmpty || startsPieces else {
-                    try take(fields, line: row.line)
+                    if fields.count == columns.width {
+                        try takeWhole(fields, line: row.line)
+                    } else {
+                        try stray(fields, line: row.line)
+                    }
                     return
                 }
                 held.append(fields, line: row.line)
                 if held.joinedCount == columns.width {
                     let lines = held.pieces.map(\.line)
-                    try HeldPieces.withFields(held.joined()) { try take($0, line: lines[0], brokenOver: lines) }
+                    try HeldPieces.withFields(held.joined()) { try takeWhole($0, line: lines[0], brokenOver: lines) }
                     held.removeAll()
                 } else if held.pieces.count > HeldPieces.limit {
                     try releaseFirst()
@@ -297,6 +398,7 @@ struct CSVSubmissionReader {
             }
         }
         while !held.isEmpty { try releaseFirst() }
+        _ = try settleStrays(before: nil)
         if let current = open.take() { try finish(current) }
         summary.mode = commonMode.value
         summary.submitted = commonSubmitted.value

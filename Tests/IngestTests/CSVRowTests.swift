@@ -192,6 +192,77 @@ import Testing
         #expect(outcome.valid.map(\.mdtrtId) == ["ZY-2"])
     }
 
+    /// The header with `fixmedins_code` and `mdtrt_id` last, and rows laid out to match.
+    static func keysLast(_ rows: [String]) -> String {
+        let columns = header.dropLast().split(separator: ",").map(String.init)
+        let order = Array(2..<columns.count) + [0, 1]
+        func reordered(_ row: String) -> String {
+            let fields = row.dropLast().split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            return order.map { fields[$0] }.joined(separator: ",") + "\n"
+        }
+        return order.map { columns[$0] }.joined(separator: ",") + "\n" + rows.map(reordered).joined()
+    }
+
+    /// Found by a third review: with the key columns last, an unquoted comma in `fee_name`
+    /// shifts the key of its row; in the middle of a claim, the row opened a claim nobody sent
+    /// and the claim's next row refused the file as split apart. A row of the wrong width now
+    /// waits for the next good row: between two rows of the open claim, it is the open claim's.
+    @Test func aRowWithAnUnquotedCommaInsideAClaimStaysInIt() throws {
+        let comma = { (row: String) in row.replacingOccurrences(of: ",阿托伐他汀钙片,", with: ",葡萄糖注射液,5%,") }
+        let rows = [Self.row("ZY-1", sn: 1, invoice: "10.00"), Self.row("ZY-2", sn: 1, invoice: "30.00"),
+                    Self.row("ZY-2", sn: 2, invoice: "30.00"), Self.row("ZY-2", sn: 3, invoice: "30.00")]
+        let path = Paths.temporaryFolder() + "/keys-last-comma.csv"
+        // Reordered first (26 fields would not reorder), then the comma put in.
+        var lines = Self.keysLast(rows).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[3] = comma(lines[3] + "\n").dropLast().description
+        try Paths.write(lines.joined(separator: "\n"), to: path)
+        let outcome = try readSubmission(path)
+        #expect(outcome.refusal == nil)
+        #expect(outcome.valid.map(\.mdtrtId) == ["ZY-1"])
+        #expect(outcome.invalid.map(\.mdtrtId) == ["ZY-2"])
+        #expect(outcome.invalid.first?.problems.map(\.line) == [4])
+    }
+
+    /// The same comma on the first row of a claim: the row's cells before the comma are that
+    /// claim's (its invoice number, here), so it is that claim's, not the one before.
+    @Test func aRowWithAnUnquotedCommaFirstInAClaimIsThatClaims() throws {
+        let rows = [Self.row("ZY-1", sn: 1, invoice: "10.00"), Self.row("ZY-2", sn: 1, invoice: "20.00"),
+                    Self.row("ZY-2", sn: 2, invoice: "20.00")]
+        var lines = Self.keysLast(rows).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[2] = lines[2].replacingOccurrences(of: ",阿托伐他汀钙片,", with: ",葡萄糖注射液,5%,")
+        let path = Paths.temporaryFolder() + "/keys-last-comma-first.csv"
+        try Paths.write(lines.joined(separator: "\n"), to: path)
+        let outcome = try readSubmission(path)
+        #expect(outcome.claims.count == 2)
+        #expect(outcome.valid.map(\.mdtrtId) == ["ZY-1"])
+        #expect(outcome.invalid.map(\.mdtrtId) == ["ZY-2"])
+        #expect(outcome.invalid.first?.problems.map(\.line) == [3])
+    }
+
+    /// A short row ending before the key columns, first row of the next claim: its cells
+    /// (here its admission date) are that claim's, so it is, and the claim before is good.
+    @Test func aCutRowGoesToTheClaimWhoseCellsItHolds() throws {
+        let later = { (row: String) in row.replacingOccurrences(of: ",2026-02-01,2026-02-10,", with: ",2026-02-03,2026-02-10,") }
+        let rows = [Self.row("ZY-1", sn: 1, invoice: "10.00"), later(Self.row("ZY-2", sn: 1)), later(Self.row("ZY-2", sn: 2))]
+        var lines = Self.keysLast(rows).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[2] = lines[2].split(separator: ",").prefix(10).joined(separator: ",")
+        let path = Paths.temporaryFolder() + "/keys-last-cut.csv"
+        try Paths.write(lines.joined(separator: "\n"), to: path)
+        let outcome = try readSubmission(path)
+        #expect(outcome.valid.map(\.mdtrtId) == ["ZY-1"])
+        #expect(outcome.invalid.map(\.mdtrtId) == ["ZY-2"])
+        #expect(outcome.invalid.first?.problems.filter { $0.field == "row" }.map(\.line) == [3])
+    }
+
+    /// A stray line before the first claim made a claim nobody sent (every field missing); it
+    /// is the first claim's now.
+    @Test func aStrayLineBeforeTheFirstClaimIsItsNotAClaim() throws {
+        let outcome = try read("x\n" + Self.row("ZY-1", sn: 1, invoice: "10.00"))
+        #expect(outcome.claims.count == 1)
+        #expect(outcome.invalid.map(\.mdtrtId) == ["ZY-1"])
+        #expect(outcome.invalid.first?.problems.map(\.line) == [2])
+    }
+
     /// Blanks around a key are not part of it, as for every other column.
     @Test func aKeyWithBlanksAroundItIsTheSameKey() throws {
         let padded = Self.row("ZY-1", sn: 2).replacingOccurrences(of: ",ZY-1,", with: ",ZY-1 ,")
