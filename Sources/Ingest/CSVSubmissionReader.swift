@@ -201,7 +201,14 @@ struct CSVSubmissionReader {
         var checker = FeeLineChecker(format: .csv)
         let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
 
-        func finish(_ claim: OpenClaim) throws {
+        func finish(_ finished: OpenClaim) throws {
+            var claim = finished
+            // No row of the right width: the key its rows were grouped by still names it, for
+            // the auditor and the hospital (its other values cannot be trusted).
+            if !claim.hasClaimValues {
+                if !claim.fixmedinsCode.isEmpty { claim.raw[.fixmedinsCode] = RawValue(text: claim.fixmedinsCode, line: claim.raw.line) }
+                if !claim.mdtrtId.isEmpty { claim.raw[.mdtrtId] = RawValue(text: claim.mdtrtId, line: claim.raw.line) }
+            }
             let ordinal = summary.claims
             summary.claims += 1
             commonMode.add(claim.raw[.mode].flatMap { SettlementMode(rawValue: trimmedBlanks($0.text)) })
@@ -283,71 +290,80 @@ struct CSVSubmissionReader {
         func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
             a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
         }
-        /// How many claim columns of a stray hold, where they are, what the open claim's hold.
-        func agreementWithOpen(_ fields: CSVFields) -> Int {
-            guard open != nil, !openClaimColumns.isEmpty else { return -1 }
-            return ClaimField.allCases.filter {
-                guard let i = columns[$0], i < fields.count, !trimmingBlanks(fields[i]).isEmpty else { return false }
-                return openClaimColumns.equals($0.rawValue, fields[i])
-            }.count
-        }
-        /// The same against the next row.
-        func agreement(_ fields: CSVFields, with next: CSVFields?) -> Int {
-            guard let next else { return -1 }
-            return ClaimField.allCases.filter {
-                guard let i = columns[$0], i < fields.count, !trimmingBlanks(fields[i]).isEmpty else { return false }
-                return same(fields[i], next[i])
-            }.count
+        /// The invoice number a stray holds where the column is, if it reaches that far: the
+        /// cell that names a claim, and that a damage after it leaves in place.
+        func invoice(of fields: CSVFields) -> UnsafeBufferPointer<UInt8>? {
+            guard let i = columns[.invoiceNo], i < fields.count else { return nil }
+            let value = trimmingBlanks(fields[i])
+            return value.isEmpty ? nil : value
         }
         /// Decides the strays' claims, in file order, with `next` (a row of the right width)
-        /// in view, or nil at the end. Each goes to the open claim, to its own claim (by its
-        /// key), or to `next`'s claim: those are returned, to be added once `next` is taken.
+        /// in view, or nil at the end. Each goes to the open claim, to a claim of its own (by
+        /// its key), or, waiting as an orphan, to the next claim opened: by a later stray, or
+        /// by `next` (those are returned, to be added once `next` is taken).
         func settleStrays(before next: CSVFields?) throws -> [(line: Int, fields: [[UInt8]])] {
-            var toNext: [(line: Int, fields: [[UInt8]])] = []
+            var orphans: [(line: Int, fields: [[UInt8]])] = []
+            func toOpen(_ fields: CSVFields, line: Int) {
+                add(fields, line: line, brokenOver: nil, columns: columns, to: &open!,
+                    claimColumns: &openClaimColumns, checker: &checker)
+            }
+            /// Its own claim, by its key; the orphans before it are that claim's.
+            func byOwnKey(_ fields: CSVFields, line: Int) throws {
+                try take(fields, line: line)
+                for orphan in orphans { HeldPieces.withFields(orphan.fields) { toOpen($0, line: orphan.line) } }
+                orphans.removeAll()
+            }
             for stray in strays {
-                // Rows are contiguous: after one row of the next claim, the rest are its too.
-                if !toNext.isEmpty {
-                    toNext.append(stray)
-                    continue
-                }
                 try HeldPieces.withFields(stray.fields) { fields in
+                    let hasKeyCells = columns[.fixmedinsCode]! < fields.count && columns[.mdtrtId]! < fields.count
+                    // With the key columns first, a row's key is where it was put: it goes by
+                    // it, as every row (a row of another claim inside one still splits it
+                    // apart). Only a row too short to hold it has none.
+                    if keyColumnsFirst {
+                        if hasKeyCells { return try byOwnKey(fields, line: stray.line) }
+                        if open != nil && orphans.isEmpty { return toOpen(fields, line: stray.line) }
+                        return orphans.append(stray)
+                    }
+                    // Otherwise its cells may have moved, the key's included. Rows are
+                    // contiguous: after an orphan, it is an orphan too.
+                    if !orphans.isEmpty { return orphans.append(stray) }
                     let own = key(of: fields)
                     let nextKey = next.flatMap { key(of: $0) }
-                    let openHasKey = { (k: (code: UnsafeBufferPointer<UInt8>, id: UnsafeBufferPointer<UInt8>)?) in
-                        open != nil && k != nil && openKey.equals(0, k!.code) && openKey.equals(1, k!.id)
+                    func isOpenKey(_ k: (code: UnsafeBufferPointer<UInt8>, id: UnsafeBufferPointer<UInt8>)?) -> Bool {
+                        guard open != nil, let k else { return false }
+                        return openKey.equals(0, k.code) && openKey.equals(1, k.id)
                     }
-                    func toOpen() {
-                        add(fields, line: stray.line, brokenOver: nil, columns: columns, to: &open!,
-                            claimColumns: &openClaimColumns, checker: &checker)
-                    }
-                    if openHasKey(own) { return toOpen() }
-                    // With the key columns first, a row's key is where it was put: it goes by
-                    // it (a row of another claim inside this one still splits it apart).
-                    if keyColumnsFirst, own != nil { return try take(fields, line: stray.line) }
-                    // Between two rows of the open claim, it is the open claim's.
-                    if openHasKey(nextKey) { return toOpen() }
+                    // Its key is the open claim's, or it sits between two rows of the open claim.
+                    if isOpenKey(own) || isOpenKey(nextKey) { return toOpen(fields, line: stray.line) }
                     if let own, let nextKey, same(own.code, nextKey.code) && same(own.id, nextKey.id) {
-                        toNext.append(stray)
-                        return
+                        return orphans.append(stray)
                     }
-                    // Its cells decide: the claim whose columns more of them hold, where they
-                    // are (the cells before the damage are in place).
-                    let (withOpen, withNext) = (agreementWithOpen(fields), agreement(fields, with: next))
-                    if withNext > withOpen && withNext > 0 {
-                        toNext.append(stray)
-                    } else if withOpen > withNext && withOpen > 0 {
-                        toOpen()
-                    } else if own != nil || (open == nil && next == nil) {
-                        try take(fields, line: stray.line)
-                    } else if open != nil {
-                        toOpen()
-                    } else {
-                        toNext.append(stray)
+                    // Its invoice number, in place if the damage is after it, names its claim.
+                    if let number = invoice(of: fields) {
+                        if open != nil, let i = columns[.invoiceNo], !openClaimColumns.isEmpty,
+                           openClaimColumns.equals(ClaimField.invoiceNo.rawValue, fields[i]) {
+                            return toOpen(fields, line: stray.line)
+                        }
+                        if let next, let nextNumber = invoice(of: next), same(number, nextNumber) {
+                            return orphans.append(stray)
+                        }
                     }
+                    // A claim of its own, under the key it holds; without one, the open claim's.
+                    if own != nil || (open == nil && next == nil) { return try byOwnKey(fields, line: stray.line) }
+                    if open != nil { return toOpen(fields, line: stray.line) }
+                    orphans.append(stray)
                 }
             }
             strays.removeAll()
-            return toNext
+            // At the end, with nothing in view, orphans are a claim of their own (the first
+            // opens it, the rest join it).
+            if next == nil, let first = orphans.first {
+                let rest = Array(orphans.dropFirst())
+                orphans.removeAll()
+                try HeldPieces.withFields(first.fields) { try take($0, line: first.line) }
+                for orphan in rest { HeldPieces.withFields(orphan.fields) { toOpen($0, line: orphan.line) } }
+            }
+            return orphans
         }
         /// A row of the right width (or a row put together), after the strays before it.
         func takeWhole(_ fields: CSVFields, line: Int, brokenOver: [Int]? = nil) throws {

@@ -96,7 +96,7 @@ import Testing
         let outcome = try read(Self.row("ZY-1", sn: 1) + cut(Self.row("ZY-1", sn: 2)) + cut(Self.row("ZY-2", sn: 1))
                                + Self.row("ZY-3", sn: 1, invoice: "10.00"))
         #expect(outcome.claims.count == 3)
-        #expect(outcome.invalid.map(\.mdtrtId) == ["ZY-1", nil])
+        #expect(outcome.invalid.map(\.mdtrtId) == ["ZY-1", "ZY-2"])
         #expect(outcome.invalid.map { $0.problems.filter { $0.field == "row" }.map(\.line) } == [[3], [4]])
         #expect(outcome.invalid.last?.problems.first?.message == "has 6 fields where the header has 25 (an unquoted comma or line break?)")
         #expect(outcome.valid.map(\.mdtrtId) == ["ZY-3"])
@@ -239,13 +239,12 @@ import Testing
         #expect(outcome.invalid.first?.problems.map(\.line) == [3])
     }
 
-    /// A short row ending before the key columns, first row of the next claim: its cells
-    /// (here its admission date) are that claim's, so it is, and the claim before is good.
-    @Test func aCutRowGoesToTheClaimWhoseCellsItHolds() throws {
-        let later = { (row: String) in row.replacingOccurrences(of: ",2026-02-01,2026-02-10,", with: ",2026-02-03,2026-02-10,") }
-        let rows = [Self.row("ZY-1", sn: 1, invoice: "10.00"), later(Self.row("ZY-2", sn: 1)), later(Self.row("ZY-2", sn: 2))]
+    /// A short row ending before the key columns, first row of the next claim: the invoice
+    /// number it holds is that claim's, so it is, and the claim before is good.
+    @Test func aCutRowGoesToTheClaimWhoseInvoiceItHolds() throws {
+        let rows = [Self.row("ZY-1", sn: 1, invoice: "10.00"), Self.row("ZY-2", sn: 1), Self.row("ZY-2", sn: 2)]
         var lines = Self.keysLast(rows).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        lines[2] = lines[2].split(separator: ",").prefix(10).joined(separator: ",")
+        lines[2] = lines[2].split(separator: ",").prefix(12).joined(separator: ",")  // invoice_no is field 11
         let path = Paths.temporaryFolder() + "/keys-last-cut.csv"
         try Paths.write(lines.joined(separator: "\n"), to: path)
         let outcome = try readSubmission(path)
@@ -261,6 +260,48 @@ import Testing
         #expect(outcome.claims.count == 1)
         #expect(outcome.invalid.map(\.mdtrtId) == ["ZY-1"])
         #expect(outcome.invalid.first?.problems.map(\.line) == [2])
+    }
+
+    /// Found by a fourth review: a stray line before the first claim, then a one-row claim
+    /// with an unquoted comma (key intact, key columns first): the claim was added to the one
+    /// after it, and lost. With the key columns first a row goes by its key; the line before
+    /// is the claim's it precedes.
+    @Test func aStrayLineThenADamagedClaimKeepsEveryClaim() throws {
+        let comma = Self.row("ZY-1", sn: 1, invoice: "10.00").replacingOccurrences(of: ",阿托伐他汀钙片,", with: ",阿托,伐他汀钙片,")
+        let outcome = try read("医保结算清单\n" + comma + Self.row("ZY-2", sn: 1) + Self.row("ZY-2", sn: 2))
+        // No row of ZY-1 has the header's width: the key it was grouped by still names it.
+        #expect(outcome.invalid.map(\.mdtrtId) == ["ZY-1"])
+        #expect(outcome.invalid.first?.problems.filter { $0.field == "row" }.map(\.line) == [3, 2])
+        #expect(outcome.valid.map(\.mdtrtId) == ["ZY-2"])
+        #expect(outcome.claims.count == 2)
+    }
+
+    /// Found by a fourth review: a row with an empty `mdtrt_id` and an unquoted comma went to
+    /// a neighbour. With the key columns first it goes by its key, empty part and all: a
+    /// claim of its own, INVALID_DATA.
+    @Test func aDamagedRowWithABlankKeyIsAClaimOfItsOwn() throws {
+        let blank = Self.row("", sn: 1, invoice: "10.00").replacingOccurrences(of: ",阿托伐他汀钙片,", with: ",阿托,伐他汀钙片,")
+        let outcome = try read(Self.row("ZY-1", sn: 1) + Self.row("ZY-1", sn: 2) + blank + Self.row("ZY-3", sn: 1, invoice: "10.00"))
+        #expect(outcome.claims.count == 3)
+        #expect(outcome.valid.map(\.mdtrtId) == ["ZY-1", "ZY-3"])
+        #expect(outcome.invalid.map(\.sourceLine) == [4])
+    }
+
+    /// Found by a fourth review: with the key columns last, a one-row claim with an unquoted
+    /// comma went, by the columns it shared, to a neighbour of the same patient, and was lost.
+    /// Its invoice number names no neighbour: it is a claim of its own (under the key its
+    /// shifted cells hold), and the neighbours stay good.
+    @Test func aDamagedOneRowClaimWithTheKeysLastStaysApart() throws {
+        let rows = [Self.row("ZY-1", sn: 1), Self.row("ZY-1", sn: 2), Self.row("ZY-2", sn: 1, invoice: "10.00"),
+                    Self.row("ZY-3", sn: 1, invoice: "10.00")]
+        var lines = Self.keysLast(rows).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[3] = lines[3].replacingOccurrences(of: ",阿托伐他汀钙片,", with: ",阿托,伐他汀钙片,")
+        let path = Paths.temporaryFolder() + "/keys-last-one-row.csv"
+        try Paths.write(lines.joined(separator: "\n"), to: path)
+        let outcome = try readSubmission(path)
+        #expect(outcome.claims.count == 3)
+        #expect(outcome.valid.map(\.mdtrtId) == ["ZY-1", "ZY-3"])
+        #expect(outcome.invalid.map(\.sourceLine) == [4])
     }
 
     /// Blanks around a key are not part of it, as for every other column.
