@@ -222,7 +222,7 @@ struct CSVSubmissionReader {
 
         /// One row, by its key, into its claim. `brokenOver`: the lines of the pieces a row
         /// was put together from.
-        func take(_ fields: CSVFields, line: Int, brokenOver: [Int]? = nil) throws {
+        func take(_ fields: CSVFields, line: Int, brokenOver: [Int]? = nil, ownClaim: Bool = false) throws {
             // A row of too few fields has empty values where it ends.
             func value(_ index: Int?) -> UnsafeBufferPointer<UInt8> {
                 guard let index, index < fields.count else { return empty }
@@ -230,7 +230,7 @@ struct CSVSubmissionReader {
             }
             // A short row that ends before a key column has no key to go by: it is a row of the
             // open claim (and makes it INVALID_DATA).
-            let keyless = columns[.fixmedinsCode]! >= fields.count || columns[.mdtrtId]! >= fields.count
+            let keyless = !ownClaim && (columns[.fixmedinsCode]! >= fields.count || columns[.mdtrtId]! >= fields.count)
             // Blanks around a value are not part of it, in the key as in the other columns.
             let fixmedinsCode = trimmingBlanks(value(columns[.fixmedinsCode]))
             let mdtrtId = trimmingBlanks(value(columns[.mdtrtId]))
@@ -279,6 +279,9 @@ struct CSVSubmissionReader {
         // are is decided when the next row of the right width is in view. Their cells may sit
         // under the wrong columns, the key's included, unless the key columns come first.
         var strays: [(line: Int, fields: [[UInt8]])] = []
+        // Lines of short rows read while others were held: pieces after a line break, maybe,
+        // whose first cells are then the end of a broken field, not a key.
+        var continuationLines = Set<Int>()
         let keyColumnsFirst = Set([columns[.fixmedinsCode]!, columns[.mdtrtId]!]) == [0, 1]
         /// A row's key, trimmed, when it has both parts.
         func key(of fields: CSVFields) -> (code: UnsafeBufferPointer<UInt8>, id: UnsafeBufferPointer<UInt8>)? {
@@ -308,8 +311,8 @@ struct CSVSubmissionReader {
                     claimColumns: &openClaimColumns, checker: &checker)
             }
             /// Its own claim, by its key; the orphans before it are that claim's.
-            func byOwnKey(_ fields: CSVFields, line: Int) throws {
-                try take(fields, line: line)
+            func byOwnKey(_ fields: CSVFields, line: Int, ownClaim: Bool = false) throws {
+                try take(fields, line: line, ownClaim: ownClaim)
                 for orphan in orphans { HeldPieces.withFields(orphan.fields) { toOpen($0, line: orphan.line) } }
                 orphans.removeAll()
             }
@@ -320,7 +323,15 @@ struct CSVSubmissionReader {
                     // it, as every row (a row of another claim inside one still splits it
                     // apart). Only a row too short to hold it has none.
                     if keyColumnsFirst {
-                        if hasKeyCells { return try byOwnKey(fields, line: stray.line) }
+                        // A file is one hospital's: a row whose institution cell is the open
+                        // claim's starts where a row starts, even right after a short row.
+                        let code = columns[.fixmedinsCode]!
+                        let ofOpenInstitution = open != nil && code < fields.count && !openKey.isEmpty
+                            && openKey.equals(0, trimmingBlanks(fields[code]))
+                        let continues = continuationLines.contains(stray.line)
+                        if hasKeyCells && (!continues || ofOpenInstitution) { return try byOwnKey(fields, line: stray.line) }
+                        // Cut right after its institution: a claim of its own, key missing.
+                        if !hasKeyCells && ofOpenInstitution { return try byOwnKey(fields, line: stray.line, ownClaim: true) }
                         if open != nil && orphans.isEmpty { return toOpen(fields, line: stray.line) }
                         return orphans.append(stray)
                     }
@@ -354,6 +365,7 @@ struct CSVSubmissionReader {
                     orphans.append(stray)
                 }
             }
+            for stray in strays { continuationLines.remove(stray.line) }
             strays.removeAll()
             // At the end, with nothing in view, orphans are a claim of their own (the first
             // opens it, the rest join it).
@@ -392,6 +404,7 @@ struct CSVSubmissionReader {
             if isBlank(row) { continue }
             summary.lines += 1
             try row.withFields { fields in
+                let afterShortRow = !held.isEmpty
                 // Pieces that cannot begin a row with this one are strays, oldest first.
                 while !held.isEmpty && !held.canContinue(with: fields.count, width: columns.width) { try releaseFirst() }
                 let startsPieces = fields.count < columns.width && (fields.count > 1 || oneFieldRowStartsARow)
@@ -403,9 +416,11 @@ struct CSVSubmissionReader {
                     }
                     return
                 }
+                if afterShortRow { continuationLines.insert(row.line) }
                 held.append(fields, line: row.line)
                 if held.joinedCount == columns.width {
                     let lines = held.pieces.map(\.line)
+                    for line in lines { continuationLines.remove(line) }
                     try HeldPieces.withFields(held.joined()) { try takeWhole($0, line: lines[0], brokenOver: lines) }
                     held.removeAll()
                 } else if held.pieces.count > HeldPieces.limit {

@@ -304,6 +304,32 @@ import Testing
         #expect(outcome.invalid.map(\.sourceLine) == [4])
     }
 
+    /// Found by a fifth review: a row with a line break and an unquoted comma makes pieces
+    /// that add up to one field too many; the second piece went by its first cells (the end
+    /// of the broken name), a claim nobody sent, and the claim's next row refused the file.
+    /// A short row read after a short row starts with the end of a field, unless it starts
+    /// with the open claim's institution (a file is one hospital's).
+    @Test func aRowWithABreakAndACommaStaysInItsClaim() throws {
+        let damaged = Self.row("ZY-1", sn: 1).replacingOccurrences(of: ",阿托伐他汀钙片,", with: ",阿托,伐他汀\n钙片,")
+        let outcome = try read(damaged + Self.row("ZY-1", sn: 2) + Self.row("ZY-2", sn: 1, invoice: "10.00"))
+        #expect(outcome.refusal == nil)
+        #expect(outcome.claims.count == 2)
+        #expect(outcome.invalid.map(\.mdtrtId) == ["ZY-1"])
+        #expect(outcome.invalid.first?.problems.filter { $0.field == "row" }.map(\.line) == [2, 3])
+        #expect(outcome.valid.map(\.mdtrtId) == ["ZY-2"])
+    }
+
+    /// Found by a fifth review: a row cut after its first field, the institution, was charged
+    /// to the good claim before it. Holding the open claim's institution, it starts a row: a
+    /// claim of its own, its `mdtrt_id` missing; the claims around it are good.
+    @Test func aRowCutAfterItsInstitutionIsAClaimOfItsOwn() throws {
+        let outcome = try read(Self.row("ZY-1", sn: 1, invoice: "10.00") + "H31010400017\n" + Self.row("ZY-2", sn: 1, invoice: "10.00"))
+        #expect(outcome.claims.count == 3)
+        #expect(outcome.valid.map(\.mdtrtId) == ["ZY-1", "ZY-2"])
+        #expect(outcome.invalid.map(\.sourceLine) == [3])
+        #expect(outcome.invalid.first?.fixmedinsCode == "H31010400017")
+    }
+
     /// Blanks around a key are not part of it, as for every other column.
     @Test func aKeyWithBlanksAroundItIsTheSameKey() throws {
         let padded = Self.row("ZY-1", sn: 2).replacingOccurrences(of: ",ZY-1,", with: ",ZY-1 ,")
