@@ -203,20 +203,25 @@ import Testing
         return order.map { columns[$0] }.joined(separator: ",") + "\n" + rows.map(reordered).joined()
     }
 
+    /// Rows laid out with the key columns last, line `index` of the file (0: the header)
+    /// damaged by `damage`, read through the reader.
+    private func readKeysLast(_ rows: [String], damaging index: Int, _ damage: (String) -> String) throws -> ReadOutcome {
+        var lines = Self.keysLast(rows).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[index] = damage(lines[index])
+        let path = Paths.temporaryFolder() + "/keys-last.csv"
+        try Paths.write(lines.joined(separator: "\n"), to: path)
+        return try readSubmission(path)
+    }
+
     /// Found by a third review: with the key columns last, an unquoted comma in `fee_name`
     /// shifts the key of its row; in the middle of a claim, the row opened a claim nobody sent
     /// and the claim's next row refused the file as split apart. A row of the wrong width now
     /// waits for the next good row: between two rows of the open claim, it is the open claim's.
     @Test func aRowWithAnUnquotedCommaInsideAClaimStaysInIt() throws {
-        let comma = { (row: String) in row.replacingOccurrences(of: ",阿托伐他汀钙片,", with: ",葡萄糖注射液,5%,") }
         let rows = [Self.row("ZY-1", sn: 1, invoice: "10.00"), Self.row("ZY-2", sn: 1, invoice: "30.00"),
                     Self.row("ZY-2", sn: 2, invoice: "30.00"), Self.row("ZY-2", sn: 3, invoice: "30.00")]
-        let path = Paths.temporaryFolder() + "/keys-last-comma.csv"
         // Reordered first (26 fields would not reorder), then the comma put in.
-        var lines = Self.keysLast(rows).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        lines[3] = comma(lines[3] + "\n").dropLast().description
-        try Paths.write(lines.joined(separator: "\n"), to: path)
-        let outcome = try readSubmission(path)
+        let outcome = try readKeysLast(rows, damaging: 3) { $0.replacingOccurrences(of: ",阿托伐他汀钙片,", with: ",葡萄糖注射液,5%,") }
         #expect(outcome.refusal == nil)
         #expect(outcome.valid.map(\.mdtrtId) == ["ZY-1"])
         #expect(outcome.invalid.map(\.mdtrtId) == ["ZY-2"])
@@ -228,11 +233,7 @@ import Testing
     @Test func aRowWithAnUnquotedCommaFirstInAClaimIsThatClaims() throws {
         let rows = [Self.row("ZY-1", sn: 1, invoice: "10.00"), Self.row("ZY-2", sn: 1, invoice: "20.00"),
                     Self.row("ZY-2", sn: 2, invoice: "20.00")]
-        var lines = Self.keysLast(rows).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        lines[2] = lines[2].replacingOccurrences(of: ",阿托伐他汀钙片,", with: ",葡萄糖注射液,5%,")
-        let path = Paths.temporaryFolder() + "/keys-last-comma-first.csv"
-        try Paths.write(lines.joined(separator: "\n"), to: path)
-        let outcome = try readSubmission(path)
+        let outcome = try readKeysLast(rows, damaging: 2) { $0.replacingOccurrences(of: ",阿托伐他汀钙片,", with: ",葡萄糖注射液,5%,") }
         #expect(outcome.claims.count == 2)
         #expect(outcome.valid.map(\.mdtrtId) == ["ZY-1"])
         #expect(outcome.invalid.map(\.mdtrtId) == ["ZY-2"])
@@ -243,11 +244,8 @@ import Testing
     /// number it holds is that claim's, so it is, and the claim before is good.
     @Test func aCutRowGoesToTheClaimWhoseInvoiceItHolds() throws {
         let rows = [Self.row("ZY-1", sn: 1, invoice: "10.00"), Self.row("ZY-2", sn: 1), Self.row("ZY-2", sn: 2)]
-        var lines = Self.keysLast(rows).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        lines[2] = lines[2].split(separator: ",").prefix(12).joined(separator: ",")  // invoice_no is field 11
-        let path = Paths.temporaryFolder() + "/keys-last-cut.csv"
-        try Paths.write(lines.joined(separator: "\n"), to: path)
-        let outcome = try readSubmission(path)
+        // Cut after field 12: invoice_no, field 11, is still there.
+        let outcome = try readKeysLast(rows, damaging: 2) { $0.split(separator: ",").prefix(12).joined(separator: ",") }
         #expect(outcome.valid.map(\.mdtrtId) == ["ZY-1"])
         #expect(outcome.invalid.map(\.mdtrtId) == ["ZY-2"])
         #expect(outcome.invalid.first?.problems.filter { $0.field == "row" }.map(\.line) == [3])
@@ -294,11 +292,7 @@ import Testing
     @Test func aDamagedOneRowClaimWithTheKeysLastStaysApart() throws {
         let rows = [Self.row("ZY-1", sn: 1), Self.row("ZY-1", sn: 2), Self.row("ZY-2", sn: 1, invoice: "10.00"),
                     Self.row("ZY-3", sn: 1, invoice: "10.00")]
-        var lines = Self.keysLast(rows).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        lines[3] = lines[3].replacingOccurrences(of: ",阿托伐他汀钙片,", with: ",阿托,伐他汀钙片,")
-        let path = Paths.temporaryFolder() + "/keys-last-one-row.csv"
-        try Paths.write(lines.joined(separator: "\n"), to: path)
-        let outcome = try readSubmission(path)
+        let outcome = try readKeysLast(rows, damaging: 3) { $0.replacingOccurrences(of: ",阿托伐他汀钙片,", with: ",阿托,伐他汀钙片,") }
         #expect(outcome.claims.count == 3)
         #expect(outcome.valid.map(\.mdtrtId) == ["ZY-1", "ZY-3"])
         #expect(outcome.invalid.map(\.sourceLine) == [4])
