@@ -324,14 +324,22 @@ struct CSVSubmissionReader {
                     // apart). Only a row too short to hold it has none.
                     if keyColumnsFirst {
                         // A file is one hospital's: a row whose institution cell is the open
-                        // claim's starts where a row starts, even right after a short row.
+                        // claim's (before any claim, the next row's) starts where a row starts,
+                        // even right after a short row.
                         let code = columns[.fixmedinsCode]!
-                        let ofOpenInstitution = open != nil && code < fields.count && !openKey.isEmpty
-                            && openKey.equals(0, trimmingBlanks(fields[code]))
+                        let institution = code < fields.count ? trimmingBlanks(fields[code]) : nil
+                        let ofInstitution: Bool
+                        if let institution, open != nil, !openKey.isEmpty {
+                            ofInstitution = openKey.equals(0, institution)
+                        } else if let institution, open == nil, let next, code < next.count {
+                            ofInstitution = same(institution, trimmingBlanks(next[code]))
+                        } else {
+                            ofInstitution = false
+                        }
                         let continues = continuationLines.contains(stray.line)
-                        if hasKeyCells && (!continues || ofOpenInstitution) { return try byOwnKey(fields, line: stray.line) }
+                        if hasKeyCells && (!continues || ofInstitution) { return try byOwnKey(fields, line: stray.line) }
                         // Cut right after its institution: a claim of its own, key missing.
-                        if !hasKeyCells && ofOpenInstitution { return try byOwnKey(fields, line: stray.line, ownClaim: true) }
+                        if !hasKeyCells && ofInstitution { return try byOwnKey(fields, line: stray.line, ownClaim: true) }
                         if open != nil && orphans.isEmpty { return toOpen(fields, line: stray.line) }
                         return orphans.append(stray)
                     }

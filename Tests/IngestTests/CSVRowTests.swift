@@ -322,6 +322,11 @@ import Testing
         #expect(outcome.valid.map(\.mdtrtId) == ["ZY-1", "ZY-2"])
         #expect(outcome.invalid.map(\.sourceLine) == [3])
         #expect(outcome.invalid.first?.fixmedinsCode == "H31010400017")
+        // Found by a sixth review: the same line first in the file went to the claim after it.
+        let first = try read("H31010400017\n" + Self.row("ZY-2", sn: 1, invoice: "10.00"))
+        #expect(first.claims.count == 2)
+        #expect(first.invalid.map(\.sourceLine) == [2])
+        #expect(first.valid.map(\.mdtrtId) == ["ZY-2"])
     }
 
     /// Blanks around a key are not part of it, as for every other column.
