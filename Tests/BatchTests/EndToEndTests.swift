@@ -125,6 +125,35 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: ws + "/out/runs"))
     }
 
+    /// `payments.csv_encoding: gb18030` in the config, through the real binary: the bank CSV
+    /// is the UTF-8 one's text in GB18030 (the payees' names are Chinese, so the bytes differ).
+    @Test func theBankCSVIsWrittenInTheEncodingTheConfigNames() throws {
+        let utf8 = try sampleWorkspace()
+        let gb = try sampleWorkspace()
+        let config = try String(contentsOfFile: gb + "/medclaims.yaml", encoding: .utf8)
+        #expect(config.contains("csv_encoding: utf-8"))
+        try config.replacingOccurrences(of: "csv_encoding: utf-8", with: "csv_encoding: gb18030")
+            .write(toFile: gb + "/medclaims.yaml", atomically: true, encoding: .utf8)
+        for ws in [utf8, gb] { #expect(try medclaims(["run", "--workspace", ws]).status == 0) }
+        let file = "/out/runs/\(sampleRunId)/payments.csv"
+        let expected = try Data(contentsOf: URL(fileURLWithPath: utf8 + file))
+        let written = try Data(contentsOf: URL(fileURLWithPath: gb + file))
+        #expect(written != expected)
+        let iconv = Process()
+        iconv.executableURL = URL(fileURLWithPath: "/usr/bin/iconv")
+        iconv.arguments = ["-f", "GB18030", "-t", "UTF-8", gb + file]
+        let out = Pipe()
+        iconv.standardOutput = out
+        try iconv.run()
+        let decoded = out.fileHandleForReading.readDataToEndOfFile()
+        iconv.waitUntilExit()
+        #expect(iconv.terminationStatus == 0)
+        #expect(decoded == expected)
+        // The pain.001 is XML in UTF-8 whatever the CSV's encoding.
+        #expect(try Data(contentsOf: URL(fileURLWithPath: gb + "/out/runs/\(sampleRunId)/payments.pain001.xml"))
+                == Data(contentsOf: URL(fileURLWithPath: utf8 + "/out/runs/\(sampleRunId)/payments.pain001.xml")))
+    }
+
     @Test func aBadFileIsQuarantinedAndTheRestOfTheRunGoesOn() throws {
         let ws = try sampleWorkspace()
         try FileManager.default.copyItem(atPath: packageRoot + "/Samples/bad/not-well-formed.xml",
