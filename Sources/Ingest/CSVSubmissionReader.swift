@@ -45,8 +45,46 @@ struct CSVSubmissionReader {
     /// by its own key, wherever its key columns are; pieces that never add up to a row are
     /// short rows, each by its own key. Copied, as the reader reuses its buffer: pieces are
     /// rare, so the copies cost nothing that matters.
+    /// A row kept aside, copied (the reader reuses its buffer): a piece held, or a row of the
+    /// wrong width waiting for its claim to be decided.
+    private struct LoneRow {
+        var line: Int
+        var fields: [[UInt8]]
+        /// Read right after a short row: a piece after a line break, maybe, whose first cells
+        /// are then the end of a broken field, not a key.
+        var continues = false
+
+        init(line: Int, fields: [[UInt8]], continues: Bool = false) {
+            self.line = line
+            self.fields = fields
+            self.continues = continues
+        }
+
+        init(line: Int, _ fields: CSVFields, continues: Bool = false) {
+            self.init(line: line, fields: (0..<fields.count).map { Array(fields[$0]) }, continues: continues)
+        }
+
+        /// Its fields laid out as a record's, for the code that reads records.
+        func withFields<R>(_ body: (CSVFields) throws -> R) rethrows -> R {
+            let bytes = fields.flatMap { $0 }
+            var ends: [Int] = []
+            var end = 0
+            for field in fields {
+                end += field.count
+                ends.append(end)
+            }
+            return try bytes.withUnsafeBufferPointer { b in
+                try ends.withUnsafeBufferPointer { e in
+                    // A row has at least one field, so one end; its bytes may all be empty,
+                    // and an empty array may lend no address: none is read through it then.
+                    try body(CSVFields(bytes: b.baseAddress ?? UnsafePointer(bitPattern: 1)!, ends: e.baseAddress!, count: fields.count))
+                }
+            }
+        }
+    }
+
     private struct HeldPieces {
-        private(set) var pieces: [(line: Int, fields: [[UInt8]])] = []
+        private(set) var pieces: [LoneRow] = []
         /// Whether a one-field piece can be the start of a row (see `oneFieldRowStartsARow`).
         let oneFieldPieceStartsARow: Bool
 
@@ -69,42 +107,22 @@ struct CSVSubmissionReader {
             return joined + count - 1 <= width && (count < width || (joined == 1 && oneFieldPieceStartsARow))
         }
 
-        mutating func append(_ fields: CSVFields, line: Int) {
-            pieces.append((line, (0..<fields.count).map { Array(fields[$0]) }))
-        }
+        mutating func append(_ piece: LoneRow) { pieces.append(piece) }
 
-        mutating func removeFirst() -> (line: Int, fields: [[UInt8]]) { pieces.removeFirst() }
+        mutating func removeFirst() -> LoneRow { pieces.removeFirst() }
 
         mutating func removeAll() { pieces.removeAll() }
 
         /// The row the pieces were: each piece's last field and the next piece's first are
         /// the parts of one field, with the line break between them.
-        func joined() -> [[UInt8]] {
+        func joined() -> LoneRow {
             var fields: [[UInt8]] = []
             for (index, piece) in pieces.enumerated() {
                 var rest = piece.fields[...]
                 if index > 0, let first = rest.popFirst() { fields[fields.count - 1] += [0x0A] + first }
                 fields += rest
             }
-            return fields
-        }
-
-        /// `fields` laid out as a record's, for the code that reads records.
-        static func withFields<R>(_ fields: [[UInt8]], _ body: (CSVFields) throws -> R) rethrows -> R {
-            let bytes = fields.flatMap { $0 }
-            var ends: [Int] = []
-            var end = 0
-            for field in fields {
-                end += field.count
-                ends.append(end)
-            }
-            return try bytes.withUnsafeBufferPointer { b in
-                try ends.withUnsafeBufferPointer { e in
-                    // A row has at least one field, so one end; its bytes may all be empty,
-                    // and an empty array may lend no address: none is read through it then.
-                    try body(CSVFields(bytes: b.baseAddress ?? UnsafePointer(bitPattern: 1)!, ends: e.baseAddress!, count: fields.count))
-                }
-            }
+            return LoneRow(line: pieces[0].line, fields: fields)
         }
     }
 
@@ -222,22 +240,19 @@ struct CSVSubmissionReader {
 
         /// One row, by its key, into its claim. `brokenOver`: the lines of the pieces a row
         /// was put together from.
-        func take(_ fields: CSVFields, line: Int, brokenOver: [Int]? = nil, ownClaim: Bool = false) throws {
+        func take(_ fields: CSVFields, line: Int, brokenOver: [Int]? = nil) throws {
             // A row of too few fields has empty values where it ends.
             func value(_ index: Int?) -> UnsafeBufferPointer<UInt8> {
                 guard let index, index < fields.count else { return empty }
                 return fields[index]
             }
-            // A short row that ends before a key column has no key to go by: it is a row of the
-            // open claim (and makes it INVALID_DATA).
-            let keyless = !ownClaim && (columns[.fixmedinsCode]! >= fields.count || columns[.mdtrtId]! >= fields.count)
             // Blanks around a value are not part of it, in the key as in the other columns.
             let fixmedinsCode = trimmingBlanks(value(columns[.fixmedinsCode]))
             let mdtrtId = trimmingBlanks(value(columns[.mdtrtId]))
             // Rows of the open claim have its key byte for byte; anything else is
             // compared as Strings (as equal Strings may differ in bytes).
             // (No `if let` here: it would copy the open claim, row after row.)
-            if open != nil, !keyless, !(openKey.equals(0, fixmedinsCode) && openKey.equals(1, mdtrtId)),
+            if open != nil, !(openKey.equals(0, fixmedinsCode) && openKey.equals(1, mdtrtId)),
                open!.fixmedinsCode != String(decoding: fixmedinsCode, as: UTF8.self)
                 || open!.mdtrtId != String(decoding: mdtrtId, as: UTF8.self) {
                 try finish(open.take()!)
@@ -267,6 +282,11 @@ struct CSVSubmissionReader {
             add(fields, line: line, brokenOver: brokenOver, columns: columns, to: &open!,
                 claimColumns: &openClaimColumns, checker: &checker)
         }
+        /// A row of the wrong width into the open claim, whatever its key.
+        func addToOpen(_ row: LoneRow) {
+            row.withFields { add($0, line: row.line, brokenOver: nil, columns: columns, to: &open!,
+                                 claimColumns: &openClaimColumns, checker: &checker) }
+        }
         // A one-field row with nothing held is a piece of a row cut in its first or its last
         // column: the start of the next row when the first column holds free text (a name,
         // the documents) and the last does not; otherwise the end of the row before, which
@@ -278,10 +298,7 @@ struct CSVSubmissionReader {
         // Rows of the wrong width that could not be put together ("strays"): whose claim they
         // are is decided when the next row of the right width is in view. Their cells may sit
         // under the wrong columns, the key's included, unless the key columns come first.
-        var strays: [(line: Int, fields: [[UInt8]])] = []
-        // Lines of short rows read while others were held: pieces after a line break, maybe,
-        // whose first cells are then the end of a broken field, not a key.
-        var continuationLines = Set<Int>()
+        var strays: [LoneRow] = []
         let keyColumnsFirst = Set([columns[.fixmedinsCode]!, columns[.mdtrtId]!]) == [0, 1]
         /// A row's key, trimmed, when it has both parts.
         func key(of fields: CSVFields) -> (code: UnsafeBufferPointer<UInt8>, id: UnsafeBufferPointer<UInt8>)? {
@@ -289,9 +306,6 @@ struct CSVSubmissionReader {
             guard c < fields.count, m < fields.count else { return nil }
             let (code, id) = (trimmingBlanks(fields[c]), trimmingBlanks(fields[m]))
             return code.isEmpty || id.isEmpty ? nil : (code, id)
-        }
-        func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-            a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
         }
         /// The invoice number a stray holds where the column is, if it reaches that far: the
         /// cell that names a claim, and that a damage after it leaves in place.
@@ -304,20 +318,17 @@ struct CSVSubmissionReader {
         /// in view, or nil at the end. Each goes to the open claim, to a claim of its own (by
         /// its key), or, waiting as an orphan, to the next claim opened: by a later stray, or
         /// by `next` (those are returned, to be added once `next` is taken).
-        func settleStrays(before next: CSVFields?) throws -> [(line: Int, fields: [[UInt8]])] {
-            var orphans: [(line: Int, fields: [[UInt8]])] = []
-            func toOpen(_ fields: CSVFields, line: Int) {
-                add(fields, line: line, brokenOver: nil, columns: columns, to: &open!,
-                    claimColumns: &openClaimColumns, checker: &checker)
-            }
-            /// Its own claim, by its key; the orphans before it are that claim's.
-            func byOwnKey(_ fields: CSVFields, line: Int, ownClaim: Bool = false) throws {
-                try take(fields, line: line, ownClaim: ownClaim)
-                for orphan in orphans { HeldPieces.withFields(orphan.fields) { toOpen($0, line: orphan.line) } }
+        func settleStrays(before next: CSVFields?) throws -> [LoneRow] {
+            var orphans: [LoneRow] = []
+            /// Its own claim, by its key (empty where the row is too short); the orphans
+            /// before it are that claim's.
+            func byOwnKey(_ fields: CSVFields, line: Int) throws {
+                try take(fields, line: line)
+                orphans.forEach(addToOpen)
                 orphans.removeAll()
             }
             for stray in strays {
-                try HeldPieces.withFields(stray.fields) { fields in
+                try stray.withFields { fields in
                     let hasKeyCells = columns[.fixmedinsCode]! < fields.count && columns[.mdtrtId]! < fields.count
                     // With the key columns first, a row's key is where it was put: it goes by
                     // it, as every row (a row of another claim inside one still splits it
@@ -332,15 +343,14 @@ struct CSVSubmissionReader {
                         if let institution, open != nil, !openKey.isEmpty {
                             ofInstitution = openKey.equals(0, institution)
                         } else if let institution, open == nil, let next, code < next.count {
-                            ofInstitution = same(institution, trimmingBlanks(next[code]))
+                            ofInstitution = institution.elementsEqual(trimmingBlanks(next[code]))
                         } else {
                             ofInstitution = false
                         }
-                        let continues = continuationLines.contains(stray.line)
-                        if hasKeyCells && (!continues || ofInstitution) { return try byOwnKey(fields, line: stray.line) }
+                        if hasKeyCells && (!stray.continues || ofInstitution) { return try byOwnKey(fields, line: stray.line) }
                         // Cut right after its institution: a claim of its own, key missing.
-                        if !hasKeyCells && ofInstitution { return try byOwnKey(fields, line: stray.line, ownClaim: true) }
-                        if open != nil && orphans.isEmpty { return toOpen(fields, line: stray.line) }
+                        if !hasKeyCells && ofInstitution { return try byOwnKey(fields, line: stray.line) }
+                        if open != nil && orphans.isEmpty { return addToOpen(stray) }
                         return orphans.append(stray)
                     }
                     // Otherwise its cells may have moved, the key's included. Rows are
@@ -353,35 +363,34 @@ struct CSVSubmissionReader {
                         return openKey.equals(0, k.code) && openKey.equals(1, k.id)
                     }
                     // Its key is the open claim's, or it sits between two rows of the open claim.
-                    if isOpenKey(own) || isOpenKey(nextKey) { return toOpen(fields, line: stray.line) }
-                    if let own, let nextKey, same(own.code, nextKey.code) && same(own.id, nextKey.id) {
+                    if isOpenKey(own) || isOpenKey(nextKey) { return addToOpen(stray) }
+                    if let own, let nextKey, own.code.elementsEqual(nextKey.code) && own.id.elementsEqual(nextKey.id) {
                         return orphans.append(stray)
                     }
                     // Its invoice number, in place if the damage is after it, names its claim.
                     if let number = invoice(of: fields) {
                         if open != nil, let i = columns[.invoiceNo], !openClaimColumns.isEmpty,
                            openClaimColumns.equals(ClaimField.invoiceNo.rawValue, fields[i]) {
-                            return toOpen(fields, line: stray.line)
+                            return addToOpen(stray)
                         }
-                        if let next, let nextNumber = invoice(of: next), same(number, nextNumber) {
+                        if let next, let nextNumber = invoice(of: next), number.elementsEqual(nextNumber) {
                             return orphans.append(stray)
                         }
                     }
                     // A claim of its own, under the key it holds; without one, the open claim's.
                     if own != nil || (open == nil && next == nil) { return try byOwnKey(fields, line: stray.line) }
-                    if open != nil { return toOpen(fields, line: stray.line) }
+                    if open != nil { return addToOpen(stray) }
                     orphans.append(stray)
                 }
             }
-            for stray in strays { continuationLines.remove(stray.line) }
             strays.removeAll()
             // At the end, with nothing in view, orphans are a claim of their own (the first
             // opens it, the rest join it).
             if next == nil, let first = orphans.first {
                 let rest = Array(orphans.dropFirst())
                 orphans.removeAll()
-                try HeldPieces.withFields(first.fields) { try take($0, line: first.line) }
-                for orphan in rest { HeldPieces.withFields(orphan.fields) { toOpen($0, line: orphan.line) } }
+                try first.withFields { try take($0, line: first.line) }
+                rest.forEach(addToOpen)
             }
             return orphans
         }
@@ -389,23 +398,17 @@ struct CSVSubmissionReader {
         func takeWhole(_ fields: CSVFields, line: Int, brokenOver: [Int]? = nil) throws {
             let toNext = try settleStrays(before: fields)
             try take(fields, line: line, brokenOver: brokenOver)
-            for stray in toNext {
-                HeldPieces.withFields(stray.fields) { fields in
-                    add(fields, line: stray.line, brokenOver: nil, columns: columns, to: &open!,
-                        claimColumns: &openClaimColumns, checker: &checker)
-                }
-            }
+            toNext.forEach(addToOpen)
         }
         /// A row that is not a row of the right width: a stray. At most `HeldPieces.limit`
         /// wait; beyond, they are settled with nothing in view.
-        func stray(_ fields: CSVFields, line: Int) throws {
-            strays.append((line, (0..<fields.count).map { Array(fields[$0]) }))
+        func stray(_ row: LoneRow) throws {
+            strays.append(row)
             if strays.count > HeldPieces.limit { _ = try settleStrays(before: nil) }
         }
         /// The oldest piece held, which can no longer be the start of a row: a stray.
         func releaseFirst() throws {
-            let piece = held.removeFirst()
-            try HeldPieces.withFields(piece.fields) { try stray($0, line: piece.line) }
+            try stray(held.removeFirst())
         }
 
         while let row = try next() {
@@ -420,16 +423,15 @@ struct CSVSubmissionReader {
                     if fields.count == columns.width {
                         try takeWhole(fields, line: row.line)
                     } else {
-                        try stray(fields, line: row.line)
+                        try stray(LoneRow(line: row.line, fields))
                     }
                     return
                 }
-                if afterShortRow { continuationLines.insert(row.line) }
-                held.append(fields, line: row.line)
+                held.append(LoneRow(line: row.line, fields, continues: afterShortRow))
                 if held.joinedCount == columns.width {
                     let lines = held.pieces.map(\.line)
-                    for line in lines { continuationLines.remove(line) }
-                    try HeldPieces.withFields(held.joined()) { try takeWhole($0, line: lines[0], brokenOver: lines) }
+                    let whole = held.joined()
+                    try whole.withFields { try takeWhole($0, line: whole.line, brokenOver: lines) }
                     held.removeAll()
                 } else if held.pieces.count > HeldPieces.limit {
                     try releaseFirst()
