@@ -28,14 +28,18 @@ import Testing
     /// the break starts with "钙片", not with a key. Put together, the pieces are the row,
     /// read whole, and its claim is INVALID_DATA for the break alone.
     @Test func aRowBrokenByALineBreakInTheMiddleOfAClaimStaysInIt() throws {
-        let broken = Self.row("ZY-1", sn: 1, name: "阿托伐他汀\n钙片")
-        let outcome = try read(broken + Self.row("ZY-1", sn: 2) + Self.row("ZY-2", sn: 1, invoice: "10.00"))
+        // The invoice amount left empty, so that the claimed amount shows what the lines add up to.
+        let broken = Self.row("ZY-1", sn: 1, invoice: "", name: "阿托伐他汀\n钙片")
+        let outcome = try read(broken + Self.row("ZY-1", sn: 2, invoice: "") + Self.row("ZY-2", sn: 1, invoice: "10.00"))
         #expect(outcome.refusal == nil)
         #expect(outcome.claims.count == 2)
         // Line 2 has 21 fields (the break is in field 21 of 25), line 3 the other 5.
-        #expect(outcome.problems(0).map(\.line) == [2])
+        #expect(outcome.problems(0).map(\.field) == ["row", "invoice_amount"])
+        #expect(outcome.problems(0).first?.line == 2)
         #expect(outcome.problems(0).first?.message == "is one row broken over lines 2, 3 (a line break in an unquoted field?)")
-        // Both of its lines were read: with the invoice's 20.00 missing, it claims their sum.
+        // The broken row was read whole, its amount with it: 10.00 (lines 2-3) + 10.00 (line 4).
+        // Left in pieces, its amount would be unreadable and the claimed amount empty.
+        #expect(outcome.invalid.first?.claimedAmount == 20_00)
         #expect(outcome.invalid.first?.mdtrtId == "ZY-1")
         #expect(outcome.invalid.first?.psnNo == "13010000000000123456")
         #expect(outcome.valid.map(\.mdtrtId) == ["ZY-2"])
